@@ -1,0 +1,129 @@
+"""The `proofgen` command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from . import __version__
+from .kernel import ENGINES, Limits, fast_engine_available, load
+
+EXIT_INTERNAL = 3
+
+
+class Progress:
+    """A one-line progress bar on stderr, drawn only on a terminal."""
+
+    def __init__(self, label: str, enabled: bool):
+        self.label, self.enabled = label, enabled
+        self.start = time.perf_counter()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if not self.enabled or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        width = 30
+        filled = width * done // max(total, 1)
+        rate = done / max(now - self.start, 1e-9)
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
+                         f"{done}/{total} proofs, {rate:,.0f}/s ")
+        if done >= total:
+            sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+def _limits(args) -> Limits:
+    base = Limits()
+    return Limits(
+        max_token_bytes=args.max_token_bytes or base.max_token_bytes,
+        max_block_depth=args.max_block_depth or base.max_block_depth,
+        max_expression=args.max_expression or base.max_expression,
+        max_proof_symbols=args.max_proof_symbols or base.max_proof_symbols,
+        max_proof_steps=args.max_proof_steps or base.max_proof_steps,
+        max_diagnostics=args.max_diagnostics or base.max_diagnostics,
+        allow_outside_includes=args.allow_outside_includes,
+    )
+
+
+def cmd_verify(args) -> int:
+    engine = args.engine or ("cython" if fast_engine_available() else "python")
+    if engine == "cython" and not fast_engine_available():
+        print("proofgen: the Cython engine is not built (pip install .); "
+              "use --engine python", file=sys.stderr)
+        return 1
+    if not os.path.exists(args.file):
+        print(f"{args.file}:0:0: error[E0902]: no such file", file=sys.stderr)
+        return 1
+    db = load(args.file, engine=engine, limits=_limits(args))
+    show = sys.stderr.isatty() and not args.json and db.proof_count >= 2000
+    report = db.verify(jobs=max(1, args.jobs), progress=Progress("verifying", show))
+    out = sys.stdout
+    for d in report.diagnostics:
+        out.write((json.dumps(d.to_json()) if args.json else d.format()) + "\n")
+    summary = {
+        "file": args.file, "engine": engine, "statements": report.statements,
+        "proofs": report.proofs, "errors": len(report.errors),
+        "incomplete": len(report.incomplete), "seconds": round(report.seconds, 3),
+    }
+    if args.json:
+        out.write(json.dumps({"summary": summary}) + "\n")
+    else:
+        verdict = "ok" if report.ok else ("incomplete" if not report.errors else "FAILED")
+        print(f"{args.file}: {verdict}: {report.statements} statements, {report.proofs} proofs, "
+              f"{len(report.errors)} errors, {len(report.incomplete)} incomplete, "
+              f"{report.seconds:.2f} s ({engine} engine)", file=sys.stderr)
+    return report.exit_status(args.allow_incomplete)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="proofgen", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"proofgen {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("verify", help="check every proof of a .mm database",
+                       description="Check every proof of a Metamath database. Exit status: 0 all "
+                       "proofs verified; 1 errors; 2 only incomplete ('?') proofs.")
+    v.add_argument("file", help="the .mm file (included files are read too)")
+    v.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                   help="worker processes for proof checking (default: all cores)")
+    v.add_argument("--engine", choices=ENGINES, default=None,
+                   help="cython (fast, default) or python (the readable reference)")
+    v.add_argument("--json", action="store_true", help="diagnostics as JSON lines on stdout")
+    v.add_argument("--allow-incomplete", action="store_true",
+                   help="exit 0 when the only problems are '?' steps")
+    v.add_argument("--allow-outside-includes", action="store_true",
+                   help="let $[ $] include files outside the database's folder")
+    lim = v.add_argument_group("resource limits (exceeding one is error E0901)")
+    lim.add_argument("--max-expression", type=int, metavar="N", help="symbols in one expression")
+    lim.add_argument("--max-proof-symbols", type=int, metavar="N",
+                     help="symbols built by one proof")
+    lim.add_argument("--max-proof-steps", type=int, metavar="N", help="steps in one proof")
+    lim.add_argument("--max-token-bytes", type=int, metavar="N", help="bytes in one token")
+    lim.add_argument("--max-block-depth", type=int, metavar="N", help="nesting of ${ $}")
+    lim.add_argument("--max-diagnostics", type=int, metavar="N", help="diagnostics shown")
+    v.set_defaults(func=cmd_verify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("proofgen: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except MemoryError:
+        print("proofgen: error[E0901]: out of memory; lower the resource limits", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug in proofgen, not in the input
+        print(f"proofgen: internal error: {type(exc).__name__}: {exc} "
+              "(please report this with the input file)", file=sys.stderr)
+        if os.environ.get("PROOFGEN_DEBUG"):
+            raise
+        return EXIT_INTERNAL

@@ -1,0 +1,126 @@
+"""The kernel's public face: load a database, look at it, verify it.
+
+    db = load("set.mm")                 # fast engine by default
+    report = db.verify(jobs=2)
+    for st in db.statements(): ...
+
+Engines (`python`: the readable reference; `cython`: the fast one) implement
+the same small protocol: reading happens in the constructor, reading
+diagnostics go to `sink`, `check_range` checks a slice of the theorems and
+returns raw diagnostics, `statements` yields `model.Statement`s.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from typing import Callable, Iterator, Optional
+
+from .diagnostics import Diagnostic
+from .limits import DEFAULT_LIMITS, Limits
+from .model import Report, Statement
+
+ENGINES = ("cython", "python")
+
+#: proofs checked per unit of work; small enough for a smooth progress bar
+#: and good balance between jobs, large enough that hand-off costs nothing.
+CHUNK = 400
+
+
+def fast_engine_available() -> bool:
+    try:
+        from . import _fast  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _engine_class(engine: str):
+    if engine == "python":
+        from .reference import ReferenceDatabase
+        return ReferenceDatabase
+    if engine == "cython":
+        try:
+            from ._fast import FastDatabase
+        except ImportError as exc:  # pragma: no cover - build problem
+            raise RuntimeError("the Cython engine is not built; reinstall proofgen "
+                               "(pip install .) or use --engine python") from exc
+        return FastDatabase
+    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+
+
+class Database:
+    """A read Metamath database.  Reading errors are in `read_diagnostics`."""
+
+    def __init__(self, path: str, engine: str = "cython", limits: Limits = DEFAULT_LIMITS):
+        start = time.perf_counter()
+        self.path = path
+        self.engine = engine
+        self.limits = limits
+        self._db = _engine_class(engine)(path, limits)
+        self.read_seconds = time.perf_counter() - start
+
+    @property
+    def read_diagnostics(self) -> list[Diagnostic]:
+        return self._db.sink.diagnostics()
+
+    def statements(self) -> Iterator[Statement]:
+        """Every labelled statement (`$f $e $a $p`) in database order."""
+        return self._db.statements()
+
+    @property
+    def proof_count(self) -> int:
+        return self._db.proof_count()
+
+    def verify(self, jobs: int = 1,
+               progress: Optional[Callable[[int, int], None]] = None) -> Report:
+        """Check every proof.  `progress(done, total)` is called as proofs finish."""
+        start = time.perf_counter()
+        total = self._db.proof_count()
+        chunks = [(i, min(i + CHUNK, total)) for i in range(0, total, CHUNK)]
+        raw: list = []
+        done = 0
+        if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            # Workers inherit the read database by fork: nothing is pickled
+            # but the chunk bounds and the (rare) diagnostics.
+            global _WORKER_DB
+            _WORKER_DB = self._db
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(min(jobs, len(chunks))) as pool:
+                for (a, b), found in pool.imap_unordered(_check_chunk, chunks):
+                    raw.extend(found)
+                    done += b - a
+                    if progress:
+                        progress(done, total)
+            _WORKER_DB = None
+        else:
+            for a, b in chunks:
+                raw.extend(self._db.check_range(a, b))
+                done += b - a
+                if progress:
+                    progress(done, total)
+        sink = self._db.sink.copy()
+        sink.extend(raw)
+        report = Report(sink.diagnostics(), self._db.statement_count(), total)
+        report.seconds = self.read_seconds + time.perf_counter() - start
+        return report
+
+
+_WORKER_DB = None
+
+
+def _check_chunk(bounds):
+    a, b = bounds
+    return bounds, _WORKER_DB.check_range(a, b)
+
+
+def load(path: str | os.PathLike, engine: str = "cython", limits: Limits = DEFAULT_LIMITS) -> Database:
+    """Read the database at `path` (and the files it includes)."""
+    return Database(os.fspath(path), engine, limits)
+
+
+def verify_file(path: str | os.PathLike, engine: str = "cython", jobs: int = 1,
+                limits: Limits = DEFAULT_LIMITS,
+                progress: Optional[Callable[[int, int], None]] = None) -> Report:
+    """Read and verify in one call."""
+    return load(path, engine, limits).verify(jobs, progress)

@@ -1,0 +1,813 @@
+"""The reference engine: Metamath read and checked the way the spec says it.
+
+This engine favours being obviously right over being fast.  It reads like
+section 4.1 of the Metamath book plus its appendix on compressed proofs; the
+Cython engine (`_fast.pyx`) must reach the same verdict, with the same
+diagnostics, on every input.
+
+Reading and checking are two passes.  Reading builds statements, frames and
+each proof's context (its active hypotheses and `$d` pairs); checking runs
+the proof stack machine.  Both report through a `Sink`.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from .diagnostics import Sink
+from .limits import DEFAULT_LIMITS, Limits
+from .model import Frame, Proof, Statement
+
+WHITESPACE = b" \t\n\r\f"
+KEYWORDS = {"${", "$}", "$c", "$v", "$f", "$e", "$d", "$a", "$p", "$.", "$=",
+            "$(", "$)", "$[", "$]"}
+LABEL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def is_valid_byte(b: int) -> bool:
+    return 0x21 <= b <= 0x7E or b in WHITESPACE
+
+
+class ResourceError(Exception):
+    """Raised inside the engine when a limit is hit; becomes an E0901."""
+
+
+# ---------------------------------------------------------------------------
+# Lexing: bytes -> tokens, with comments removed
+
+class Lexer:
+    """Splits one file into (token, offset) pairs; comments are dropped here
+    because they are a lexical matter (they may appear between any tokens)."""
+
+    def __init__(self, data: bytes, file: int, sink: Sink, limits: Limits):
+        self.data, self.file, self.sink, self.limits = data, file, sink, limits
+        self.pos = 0
+        self.pending: list[tuple[str, int]] = []
+
+    def _raw(self) -> Optional[tuple[str, int]]:
+        """Next whitespace-delimited token, or None at end of file.  A run of
+        invalid bytes is reported once and separates tokens."""
+        data, n = self.data, len(self.data)
+        i = self.pos
+        while True:
+            while i < n and data[i] in WHITESPACE:
+                i += 1
+            if i < n and not is_valid_byte(data[i]):
+                start = i
+                while i < n and not is_valid_byte(data[i]):
+                    i += 1
+                self.sink.report(self.file, start, "E0101", "",
+                                 f"invalid byte 0x{data[start]:02X}"
+                                 " (only printable ASCII, space, tab, LF, CR and FF are allowed)")
+                continue
+            break
+        if i >= n:
+            self.pos = n
+            return None
+        start = i
+        while i < n and 0x21 <= data[i] <= 0x7E:
+            i += 1
+        self.pos = i
+        if i - start > self.limits.max_token_bytes:
+            raise ResourceError(f"token of {i - start} bytes exceeds the limit of "
+                                f"{self.limits.max_token_bytes} (max_token_bytes)", start)
+        return data[start:i].decode("ascii"), start
+
+    def push_back(self, tok: tuple[str, int]) -> None:
+        self.pending.append(tok)
+
+    def next(self) -> Optional[tuple[str, int]]:
+        """Next token outside comments, or None at end of file."""
+        if self.pending:
+            return self.pending.pop()
+        while True:
+            tok = self._raw()
+            if tok is None:
+                return None
+            text, off = tok
+            if text == "$(":
+                self._skip_comment(off)
+                continue
+            if text == "$)":
+                self.sink.report(self.file, off, "E0104", "", "'$)' outside a comment")
+                continue
+            if "$" in text and text not in KEYWORDS:
+                self.sink.report(self.file, off, "E0102", "",
+                                 f"unknown keyword or '$' inside a token: '{_clip(text)}'")
+                continue
+            return tok
+
+    def _skip_comment(self, open_off: int) -> None:
+        while True:
+            tok = self._raw()
+            if tok is None:
+                self.sink.report(self.file, open_off, "E0105", "", "comment not closed before end of file")
+                return
+            text, off = tok
+            if text == "$)":
+                return
+            if "$(" in text:
+                self.sink.report(self.file, off, "E0103", "", "'$(' inside a comment (comments do not nest)")
+            elif "$)" in text:
+                self.sink.report(self.file, off, "E0104", "",
+                                 "'$)' glued to other text inside a comment; it must stand alone")
+
+
+def _clip(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[:n] + "..."
+
+
+# ---------------------------------------------------------------------------
+# Reading: tokens -> statements, scopes and frames
+
+@dataclass
+class Hyp:
+    label: str
+    kind: str  # "f" or "e"
+    expression: tuple[str, ...]
+    index: int  # position in the database, for order of appearance
+    file: int
+    offset: int
+
+
+@dataclass
+class Assertion:
+    label: str
+    kind: str  # "a" or "p"
+    expression: tuple[str, ...]
+    index: int
+    file: int
+    offset: int
+    hyps: tuple[Hyp, ...]  # mandatory, in order
+    disjoint: frozenset  # mandatory pairs (sorted tuples)
+    # proofs only:
+    proof_tokens: tuple[tuple[str, int], ...] = ()
+    proof_offset: int = 0
+    active_hyps: dict = field(default_factory=dict)  # label -> Hyp, at this point
+    active_disjoint: frozenset = frozenset()  # every active pair, sorted tuples
+
+
+@dataclass
+class Scope:
+    variables: list[str] = field(default_factory=list)
+    hyps: list[Hyp] = field(default_factory=list)
+    disjoint: list[tuple[str, str]] = field(default_factory=list)
+    floating: list[str] = field(default_factory=list)  # variables given a $f here
+
+
+class Reader:
+    def __init__(self, sink: Sink, limits: Limits):
+        self.sink, self.limits = sink, limits
+        self.constants: set[str] = set()
+        self.ever_variables: set[str] = set()
+        self.active_variables: set[str] = set()
+        self.variable_type: dict[str, str] = {}  # the type a $f gave it, for good
+        self.active_float: dict[str, Hyp] = {}  # variable -> its active $f
+        self.scopes: list[Scope] = [Scope()]
+        self.labels: dict[str, object] = {}  # label -> Hyp | Assertion
+        self.order: list[object] = []  # labelled statements in order
+        self.included: set[str] = set()
+        self.root = ""
+        self.file_names: list[str] = []
+
+    # -- helpers ------------------------------------------------------------
+    def err(self, file: int, off: int, code: str, label: str, msg: str) -> None:
+        self.sink.report(file, off, code, label, msg)
+
+    def active_hyps(self) -> Iterator[Hyp]:
+        for scope in self.scopes:
+            yield from scope.hyps
+
+    # -- files ----------------------------------------------------------------
+    def read_top(self, path: str) -> None:
+        real = os.path.realpath(path)
+        self.root = os.path.dirname(real)
+        self.included.add(real)
+        data = self._load(path, -1, 0)
+        if data is None:
+            return
+        file = self.sink.add_file(path, data)
+        self._read_file(data, file, top=True)
+
+    def _load(self, path: str, file: int, off: int) -> Optional[bytes]:
+        try:
+            size = os.path.getsize(path)
+            if size > self.limits.max_file_bytes:
+                self.err(file, off, "E0901", "",
+                         f"file '{path}' has {size} bytes, over the limit of "
+                         f"{self.limits.max_file_bytes} (max_file_bytes)")
+                return None
+            with open(path, "rb") as fh:
+                return fh.read()
+        except OSError as exc:
+            code = "E0203" if file >= 0 else "E0902"
+            self.err(file, off, code, "", f"cannot read '{path}': {exc.strerror or exc}")
+            return None
+
+    def _read_file(self, data: bytes, file: int, top: bool) -> None:
+        lexer = Lexer(data, file, self.sink, self.limits)
+        depth0 = len(self.scopes)
+        try:
+            self._statements(lexer, file, depth0)
+        except ResourceError as exc:
+            msg, off = exc.args
+            self.err(file, off, "E0901", "", msg + "; reading stopped")
+            raise
+        if len(self.scopes) > depth0:
+            code, where = ("E0302", "end of file") if top else ("E0205", "end of an included file")
+            self.err(file, len(data), code, "", f"{len(self.scopes) - depth0} block(s) still open at {where}")
+            while len(self.scopes) > depth0:
+                self._close_scope()
+
+    def _include(self, lexer: Lexer, file: int, off: int) -> None:
+        name_tok = lexer.next()
+        if name_tok is None or name_tok[0] == "$]" or name_tok[0] in KEYWORDS:
+            self.err(file, off, "E0202", "", "'$[' must be followed by a file name and '$]'")
+            if name_tok is not None and name_tok[0] != "$]":
+                lexer.push_back(name_tok)
+            return
+        close = lexer.next()
+        if close is None or close[0] != "$]":
+            self.err(file, off, "E0202", "", "inclusion not closed with '$]'")
+            if close is not None:
+                lexer.push_back(close)
+            return
+        if len(self.scopes) > 1:
+            self.err(file, off, "E0201", "", "file inclusion is allowed only outside ${ $} blocks")
+            return
+        name = name_tok[0]
+        base = os.path.dirname(self.file_names_path(file))
+        path = os.path.join(base, name)
+        real = os.path.realpath(path)
+        if not self.limits.allow_outside_includes and os.path.commonpath([real, self.root]) != self.root:
+            self.err(file, name_tok[1], "E0204", "",
+                     f"'{_clip(name)}' lies outside the database folder; "
+                     "allow it with --allow-outside-includes")
+            return
+        if real in self.included:
+            return
+        if not os.path.isfile(real):
+            self.err(file, name_tok[1], "E0203", "", f"included file '{_clip(name)}' not found")
+            return
+        self.included.add(real)
+        data = self._load(path, file, name_tok[1])
+        if data is None:
+            return
+        self._read_file(data, self.sink.add_file(path, data), top=False)
+
+    def file_names_path(self, file: int) -> str:
+        return self.sink.files[file][0]
+
+    # -- statements ------------------------------------------------------------
+    def _statements(self, lexer: Lexer, file: int, depth0: int) -> None:
+        while True:
+            tok = lexer.next()
+            if tok is None:
+                return
+            text, off = tok
+            if text == "${":
+                if len(self.scopes) > self.limits.max_block_depth:
+                    raise ResourceError(f"blocks nested deeper than {self.limits.max_block_depth} "
+                                        "(max_block_depth)", off)
+                self.scopes.append(Scope())
+            elif text == "$}":
+                if len(self.scopes) <= depth0:
+                    self.err(file, off, "E0301", "", "'$}' without a matching '${'")
+                else:
+                    self._close_scope()
+            elif text in ("$c", "$v", "$d"):
+                body = self._body(lexer, file, off, "")
+                if body is not None:
+                    {"$c": self._constants, "$v": self._variables, "$d": self._disjoint}[text](
+                        body, file, off)
+            elif text == "$[":
+                self._include(lexer, file, off)
+            elif text == "$]":
+                self.err(file, off, "E0202", "", "'$]' without '$['")
+            elif text in ("$f", "$e", "$a", "$p"):
+                self.err(file, off, "E0304", "", f"'{text}' statement needs a label")
+                self._body(lexer, file, off, "")
+            elif text in KEYWORDS:  # $. $= out of place
+                self.err(file, off, "E0308", "", f"unexpected '{text}'")
+            else:
+                self._labelled(lexer, file, text, off)
+
+    def _body(self, lexer: Lexer, file: int, off: int, label: str,
+              stop_at_equals: bool = False) -> Optional[list[tuple[str, int]]]:
+        """Tokens up to `$.` (or `$=` when asked).  None when the statement is
+        broken off by end of file or by a keyword that cannot appear in it."""
+        out = []
+        while True:
+            tok = lexer.next()
+            if tok is None:
+                self.err(file, off, "E0307", label, "statement not terminated before end of file")
+                return None
+            text = tok[0]
+            if text == "$." or (stop_at_equals and text == "$="):
+                out.append(tok)
+                return out
+            if text in KEYWORDS:
+                if text == "$[":
+                    self.err(file, tok[1], "E0201", label, "file inclusion inside a statement")
+                else:
+                    self.err(file, tok[1], "E0307", label, f"statement broken off by '{text}'")
+                lexer.push_back(tok)
+                return None
+            out.append(tok)
+
+    def _labelled(self, lexer: Lexer, file: int, label: str, off: int) -> None:
+        kw = lexer.next()
+        if kw is None or kw[0] not in ("$f", "$e", "$a", "$p"):
+            if kw is not None and kw[0] in ("${", "$}", "$c", "$v", "$d"):
+                self.err(file, off, "E0303", label, f"a label may not precede '{kw[0]}'")
+            else:
+                self.err(file, off, "E0308", label,
+                         f"'{_clip(label)}' is not followed by $f, $e, $a or $p")
+            if kw is not None:
+                lexer.push_back(kw)
+            return
+        kind = kw[0][1]
+        body = self._body(lexer, file, off, label, stop_at_equals=(kind == "p"))
+        if body is None:
+            return
+        proof: list[tuple[str, int]] = []
+        has_proof = False
+        if body[-1][0] == "$=":
+            has_proof = True
+            while True:
+                tok = lexer.next()
+                if tok is None:
+                    self.err(file, off, "E0307", label, "proof not terminated before end of file")
+                    return
+                if tok[0] == "$.":
+                    break
+                if tok[0] in KEYWORDS:
+                    self.err(file, tok[1], "E0307", label, f"proof broken off by '{tok[0]}'")
+                    lexer.push_back(tok)
+                    return
+                proof.append(tok)
+        math = [t for t in body[:-1]]
+        ok = self._check_label(label, file, off)
+        if kind == "p" and not has_proof:
+            self.err(file, off, "E0814", label, "$p statement has no '$=' proof")
+            ok = False
+        if not ok:
+            return
+        if kind == "f":
+            self._floating(label, math, file, off)
+        else:
+            expr = self._math_string(label, math, file, off)
+            if expr is None:
+                return
+            if kind == "e":
+                self._add_hyp(Hyp(label, "e", expr, len(self.order), file, off))
+            else:
+                self._assertion(label, kind, expr, file, off, proof, body[-1][1])
+
+    def _check_label(self, label: str, file: int, off: int) -> bool:
+        if not set(label) <= LABEL_CHARS:
+            self.err(file, off, "E0106", "",
+                     f"invalid label '{_clip(label)}' (letters, digits, '.', '-' and '_' only)")
+            return False
+        if label in self.labels:
+            self.err(file, off, "E0305", label, f"label '{label}' is already used")
+            return False
+        if label in self.constants or label in self.ever_variables:
+            self.err(file, off, "E0306", label, f"label '{label}' is also a math symbol")
+            return False
+        return True
+
+    def _math_string(self, label, math, file, off) -> Optional[tuple[str, ...]]:
+        if not math:
+            self.err(file, off, "E0601", label, "empty math string")
+            return None
+        ok = True
+        seen = set()
+        for text, toff in math:
+            if text in seen:
+                continue
+            seen.add(text)
+            if text in self.constants:
+                continue
+            if text not in self.active_variables:
+                self.err(file, toff, "E0603", label, f"'{_clip(text)}' is not an active constant or variable")
+                ok = False
+            elif text not in self.active_float:
+                self.err(file, toff, "E0604", label, f"variable '{text}' has no active $f hypothesis")
+                ok = False
+        first, foff = math[0]
+        if ok and first not in self.constants:
+            self.err(file, foff, "E0602", label, f"the typecode '{first}' is not a constant")
+            ok = False
+        return tuple(t for t, _ in math) if ok else None
+
+    def _constants(self, body, file, off) -> None:
+        symbols = body[:-1]
+        if not symbols:
+            self.err(file, off, "E0401", "", "$c declares no symbols")
+            return
+        if len(self.scopes) > 1:
+            self.err(file, off, "E0403", "", "$c is allowed only in the outermost block")
+            return
+        seen = set()
+        for text, toff in symbols:
+            if text in seen or text in self.constants:
+                self.err(file, toff, "E0402", "", f"constant '{text}' declared twice")
+            elif text in self.ever_variables:
+                self.err(file, toff, "E0404", "", f"'{text}' was declared as a variable")
+            elif text in self.labels:
+                self.err(file, toff, "E0306", "", f"math symbol '{text}' is also a label")
+            else:
+                self.constants.add(text)
+            seen.add(text)
+
+    def _variables(self, body, file, off) -> None:
+        symbols = body[:-1]
+        if not symbols:
+            self.err(file, off, "E0401", "", "$v declares no symbols")
+            return
+        seen = set()
+        for text, toff in symbols:
+            if text in seen or text in self.active_variables:
+                self.err(file, toff, "E0402", "", f"variable '{text}' declared twice while active")
+            elif text in self.constants:
+                self.err(file, toff, "E0404", "", f"'{text}' was declared as a constant")
+            elif text in self.labels:
+                self.err(file, toff, "E0306", "", f"math symbol '{text}' is also a label")
+            else:
+                self.active_variables.add(text)
+                self.ever_variables.add(text)
+                self.scopes[-1].variables.append(text)
+            seen.add(text)
+
+    def _disjoint(self, body, file, off) -> None:
+        symbols = body[:-1]
+        if len(symbols) < 2:
+            self.err(file, off, "E0701", "", "$d needs at least two variables")
+            return
+        seen = set()
+        for text, toff in symbols:
+            if text in seen:
+                self.err(file, toff, "E0701", "", f"variable '{text}' repeated in $d")
+                return
+            if text not in self.active_variables:
+                self.err(file, toff, "E0701", "", f"'{_clip(text)}' in $d is not an active variable")
+                return
+            seen.add(text)
+        names = [t for t, _ in symbols]
+        for i, x in enumerate(names):
+            for y in names[i + 1:]:
+                self.scopes[-1].disjoint.append((min(x, y), max(x, y)))
+
+    def _floating(self, label, math, file, off) -> None:
+        if len(math) != 2:
+            self.err(file, off, "E0501", label, "$f must be exactly a typecode constant and a variable")
+            return
+        (tc, tco), (var, varo) = math
+        if tc not in self.constants:
+            self.err(file, tco, "E0501", label, f"the typecode '{_clip(tc)}' is not a constant")
+            return
+        if var not in self.active_variables:
+            self.err(file, varo, "E0501", label, f"'{_clip(var)}' is not an active variable")
+            return
+        if var in self.active_float:
+            self.err(file, off, "E0502", label,
+                     f"variable '{var}' already has the active $f '{self.active_float[var].label}'")
+            return
+        if self.variable_type.get(var, tc) != tc:
+            self.err(file, off, "E0503", label,
+                     f"variable '{var}' was typed '{self.variable_type[var]}' before, now '{tc}'")
+            return
+        self.variable_type[var] = tc
+        hyp = Hyp(label, "f", (tc, var), len(self.order), file, off)
+        self.active_float[var] = hyp
+        self.scopes[-1].floating.append(var)
+        self._add_hyp(hyp)
+
+    def _add_hyp(self, hyp: Hyp) -> None:
+        self.labels[hyp.label] = hyp
+        self.order.append(hyp)
+        self.scopes[-1].hyps.append(hyp)
+
+    def _assertion(self, label, kind, expr, file, off, proof, proof_off) -> None:
+        hyps = list(self.active_hyps())
+        essentials = [h for h in hyps if h.kind == "e"]
+        mandatory_vars = {s for s in expr if s in self.active_variables}
+        for h in essentials:
+            mandatory_vars.update(s for s in h.expression if s in self.active_variables)
+        frame_hyps = tuple(h for h in hyps
+                           if h.kind == "e" or h.expression[1] in mandatory_vars)
+        all_dv = frozenset(p for scope in self.scopes for p in scope.disjoint)
+        mand_dv = frozenset(p for p in all_dv if p[0] in mandatory_vars and p[1] in mandatory_vars)
+        a = Assertion(label, kind, expr, len(self.order), file, off, frame_hyps, mand_dv)
+        if kind == "p":
+            a.proof_tokens = tuple(proof)
+            a.proof_offset = proof_off
+            a.active_hyps = {h.label: h for h in hyps}
+            a.active_disjoint = all_dv
+        self.labels[label] = a
+        self.order.append(a)
+
+    def _close_scope(self) -> None:
+        scope = self.scopes.pop()
+        for v in scope.variables:
+            self.active_variables.discard(v)
+        for v in scope.floating:
+            del self.active_float[v]
+
+
+# ---------------------------------------------------------------------------
+# Checking: the proof stack machine
+
+UNKNOWN = None  # a stack entry produced by a '?' step
+
+
+class ProofError(Exception):
+    def __init__(self, code: str, message: str, offset: int):
+        super().__init__(message)
+        self.code, self.message, self.offset = code, message, offset
+
+
+class Checker:
+    """Runs the proofs of a read database."""
+
+    def __init__(self, reader: Reader, limits: Limits):
+        self.labels = reader.labels
+        self.limits = limits
+        self.variables = reader.ever_variables
+
+    def check(self, thm: Assertion) -> Optional[tuple[str, str, int]]:
+        """None if the proof is correct, else (code, message, offset)."""
+        try:
+            incomplete = self._run(thm)
+        except ProofError as exc:
+            return exc.code, exc.message, exc.offset
+        except ResourceError as exc:
+            return "E0901", exc.args[0], exc.args[1]
+        if incomplete:
+            return "W0815", "proof contains unknown '?' steps", thm.proof_offset
+        return None
+
+    def _run(self, thm: Assertion) -> bool:
+        toks = thm.proof_tokens
+        if not toks:
+            raise ProofError("E0805", "empty proof", thm.proof_offset)
+        self.used = 0  # symbols built so far in this proof
+        if toks[0][0] == "(":
+            stack, incomplete = self._compressed(thm)
+        else:
+            stack, incomplete = self._normal(thm)
+        end = toks[-1][1]
+        if len(stack) > 1:
+            raise ProofError("E0804", f"{len(stack)} entries left on the proof stack", end)
+        if not stack:
+            raise ProofError("E0805", "empty proof", thm.proof_offset)
+        if stack[0] is UNKNOWN:
+            return True
+        if stack[0] != thm.expression:
+            raise ProofError("E0806", f"proof proves '{_clip(' '.join(stack[0]), 200)}'", end)
+        return incomplete
+
+    def _step_target(self, thm: Assertion, label: str, off: int):
+        """What a label in a proof refers to, if this proof may use it."""
+        target = self.labels.get(label)
+        if target is None:
+            raise ProofError("E0801", f"'{_clip(label)}' is not a label", off)
+        if isinstance(target, Hyp):
+            if thm.active_hyps.get(label) is not target:
+                raise ProofError("E0802", f"hypothesis '{label}' is not active here", off)
+        elif target.index >= thm.index:
+            raise ProofError("E0802", f"'{label}' is not defined before this theorem", off)
+        return target
+
+    def _normal(self, thm: Assertion):
+        stack: list = []
+        incomplete = False
+        if len(thm.proof_tokens) > self.limits.max_proof_steps:
+            raise ResourceError(f"proof has more than {self.limits.max_proof_steps} steps "
+                                "(max_proof_steps)", thm.proof_offset)
+        for label, off in thm.proof_tokens:
+            if label == "?":
+                stack.append(UNKNOWN)
+                incomplete = True
+                continue
+            self._apply(thm, self._step_target(thm, label, off), stack, off)
+        return stack, incomplete
+
+    def _apply(self, thm: Assertion, target, stack: list, off: int) -> None:
+        if isinstance(target, Hyp):
+            stack.append(target.expression)
+            return
+        n = len(target.hyps)
+        if len(stack) < n:
+            raise ProofError("E0803", f"'{target.label}' needs {n} hypotheses, "
+                                      f"the stack holds {len(stack)}", off)
+        args = stack[len(stack) - n:]
+        del stack[len(stack) - n:]
+        # The $f hypotheses fix the substitution ...
+        subst: dict[str, Optional[tuple]] = {}
+        for hyp, entry in zip(target.hyps, args):
+            if hyp.kind != "f":
+                continue
+            if entry is UNKNOWN:
+                subst[hyp.expression[1]] = UNKNOWN
+            elif entry[0] != hyp.expression[0]:
+                raise ProofError("E0807", f"'{target.label}' wants a '{hyp.expression[0]}' for "
+                                          f"{hyp.label}, got '{_clip(' '.join(entry), 80)}'", off)
+            else:
+                subst[hyp.expression[1]] = entry[1:]
+        # ... which the $e hypotheses must then match.
+        for hyp, entry in zip(target.hyps, args):
+            if hyp.kind != "e" or entry is UNKNOWN:
+                continue
+            want = self._substitute(hyp.expression, subst, off)
+            if want is not UNKNOWN and want != entry:
+                raise ProofError("E0808", f"hypothesis {hyp.label} of '{target.label}' wants "
+                                          f"'{_clip(' '.join(want), 120)}', got "
+                                          f"'{_clip(' '.join(entry), 120)}'", off)
+        for x, y in sorted(target.disjoint):
+            sx, sy = subst[x], subst[y]
+            if sx is UNKNOWN or sy is UNKNOWN:
+                continue
+            for a in (s for s in sx if s in self.variables):
+                for b in (s for s in sy if s in self.variables):
+                    if a == b:
+                        raise ProofError("E0809", f"'{target.label}' needs {x}, {y} disjoint, "
+                                                  f"but both become expressions containing '{a}'", off)
+                    if (min(a, b), max(a, b)) not in thm.active_disjoint:
+                        raise ProofError("E0809", f"'{target.label}' needs {x}, {y} disjoint, so "
+                                                  f"this theorem needs '$d {a} {b} $.'", off)
+        stack.append(self._substitute(target.expression, subst, off))
+
+    def _substitute(self, expr: tuple, subst: dict, off: int):
+        out: list[str] = []
+        for s in expr:
+            if s in subst:
+                value = subst[s]
+                if value is UNKNOWN:
+                    return UNKNOWN
+                out.extend(value)
+            else:
+                out.append(s)
+            if len(out) > self.limits.max_expression:
+                raise ResourceError(f"an expression grows past {self.limits.max_expression} "
+                                    "symbols (max_expression)", off)
+        self.used += len(out)
+        if self.used > self.limits.max_proof_symbols:
+            raise ResourceError(f"the proof builds more than {self.limits.max_proof_symbols} "
+                                "symbols (max_proof_symbols)", off)
+        return tuple(out)
+
+    def _compressed(self, thm: Assertion):
+        toks = thm.proof_tokens
+        mandatory = list(thm.hyps)
+        mandatory_labels = {h.label for h in mandatory}
+        listed: list = []
+        i = 1
+        while i < len(toks) and toks[i][0] != ")":
+            label, off = toks[i]
+            target = self.labels.get(label)
+            if target is None:
+                raise ProofError("E0811", f"'{_clip(label)}' is not a label", off)
+            if isinstance(target, Hyp):
+                if label in mandatory_labels:
+                    raise ProofError("E0811", f"mandatory hypothesis '{label}' may not be listed", off)
+                if thm.active_hyps.get(label) is not target:
+                    raise ProofError("E0811", f"hypothesis '{label}' is not active here", off)
+            elif target.index >= thm.index:
+                raise ProofError("E0811", f"'{label}' is not defined before this theorem", off)
+            listed.append(target)
+            i += 1
+        if i >= len(toks):
+            raise ProofError("E0810", "compressed proof has no ')' closing its label list",
+                             thm.proof_offset)
+        letters: list[tuple[str, int]] = []  # (char, offset)
+        for text, off in toks[i + 1:]:
+            for j, ch in enumerate(text):
+                if not ("A" <= ch <= "Z" or ch == "?"):
+                    raise ProofError("E0812", f"'{ch}' is not a compressed-proof letter", off + j)
+                letters.append((ch, off + j))
+        if not letters:
+            raise ProofError("E0810", "compressed proof has no letters", toks[i][1])
+        if len(letters) > self.limits.max_proof_steps:
+            raise ResourceError(f"proof has more than {self.limits.max_proof_steps} steps "
+                                "(max_proof_steps)", thm.proof_offset)
+        m, k = len(mandatory), len(listed)
+        saved: list = []
+        stack: list = []
+        incomplete = False
+        n = 0
+        in_number = False  # U-Y digits seen, final A-T pending
+        can_save = False  # a step has just been completed
+        for ch, off in letters:
+            if ch == "Z":
+                if in_number or not can_save:
+                    raise ProofError("E0813", "'Z' must follow a completed step", off)
+                saved.append(stack[-1])
+                can_save = False
+                continue
+            if ch == "?":
+                if in_number:
+                    raise ProofError("E0812", "'?' inside a step number", off)
+                stack.append(UNKNOWN)
+                incomplete = True
+                can_save = True
+                continue
+            if ch >= "U":
+                n = n * 5 + (ord(ch) - ord("U") + 1)
+                in_number = True
+                if n > 1 << 62:
+                    raise ProofError("E0812", "step number overflows", off)
+                continue
+            n = n * 20 + (ord(ch) - ord("A") + 1)
+            in_number = False
+            if n > 1 << 62:
+                raise ProofError("E0812", "step number overflows", off)
+            if n <= m:
+                stack.append(mandatory[n - 1].expression)
+            elif n <= m + k:
+                self._apply(thm, listed[n - m - 1], stack, off)
+            elif n <= m + k + len(saved):
+                stack.append(saved[n - m - k - 1])
+            else:
+                raise ProofError("E0812", f"step number {n} is out of range "
+                                          f"({m} hypotheses, {k} labels, {len(saved)} saved steps)", off)
+            n = 0
+            can_save = True
+        if in_number:
+            raise ProofError("E0812", "compressed proof ends inside a step number", letters[-1][1])
+        return stack, incomplete
+
+
+# ---------------------------------------------------------------------------
+# The engine interface shared with `_fast`
+
+class ReferenceDatabase:
+    """A database read by the reference engine."""
+
+    engine = "python"
+
+    def __init__(self, path: str, limits: Limits = DEFAULT_LIMITS):
+        self.path = path
+        self.limits = limits
+        self.sink = Sink(limits.max_diagnostics)
+        self.reader = Reader(self.sink, limits)
+        try:
+            self.reader.read_top(path)
+        except ResourceError:
+            pass  # already reported; what was read so far stays usable
+        self.read_diagnostics = len(self.sink)
+        self.theorems = [s for s in self.reader.order if isinstance(s, Assertion) and s.kind == "p"]
+
+    def statement_count(self) -> int:
+        return len(self.reader.order)
+
+    def proof_count(self) -> int:
+        return len(self.theorems)
+
+    def check_range(self, start: int, stop: int, step: int = 1):
+        """Check theorems[start:stop:step]; return raw diagnostics."""
+        checker = Checker(self.reader, self.limits)
+        out = []
+        for thm in self.theorems[start:stop:step]:
+            result = checker.check(thm)
+            if result is not None:
+                code, msg, off = result
+                out.append((thm.file, off, code, thm.label, msg))
+        return out
+
+    def statements(self) -> Iterator[Statement]:
+        lines = _LineFinder(self.sink)
+        for s in self.reader.order:
+            name, line = lines.find(s.file, s.offset)
+            if isinstance(s, Hyp):
+                yield Statement(s.label, s.kind, s.expression, name, line)
+                continue
+            frame = Frame(tuple(h.label for h in s.hyps), s.disjoint)
+            proof = _proof_of(s) if s.kind == "p" else None
+            yield Statement(s.label, s.kind, s.expression, name, line, frame, proof)
+
+
+class _LineFinder:
+    """Line numbers for offsets visited in increasing order within a file."""
+
+    def __init__(self, sink: Sink):
+        self.files = sink.files
+        self.file, self.pos, self.line = -1, 0, 1
+
+    def find(self, file: int, offset: int) -> tuple[str, int]:
+        name, data = self.files[file]
+        if file != self.file or offset < self.pos:
+            self.file, self.pos, self.line = file, 0, 1
+        self.line += data.count(b"\n", self.pos, offset)
+        self.pos = offset
+        return name, self.line
+
+
+def _proof_of(thm: Assertion) -> Proof:
+    toks = [t for t, _ in thm.proof_tokens]
+    if toks and toks[0] == "(" and ")" in toks:
+        close = toks.index(")")
+        return Proof(tuple(toks[1:close]), "".join(toks[close + 1:]))
+    return Proof(tuple(toks))

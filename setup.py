@@ -1,0 +1,12 @@
+"""Builds the Cython extensions; everything else is in pyproject.toml."""
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+extensions = [
+    Extension("proofgen.kernel._fast", ["proofgen/kernel/_fast.pyx"],
+              extra_compile_args=["-O3"]),
+]
+
+setup(ext_modules=cythonize(extensions, language_level=3,
+                            compiler_directives={"boundscheck": False, "wraparound": False,
+                                                 "cdivision": True, "initializedcheck": False}))
