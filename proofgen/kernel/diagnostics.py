@@ -172,3 +172,20 @@ class Sink:
             out.append(Diagnostic(name, 0, 0, "E0901", "",
                                   f"{self.dropped} further diagnostics not shown (limit {self.cap})"))
         return out
+
+
+class LineFinder:
+    """Line numbers for byte offsets, cheap when offsets come in increasing
+    order within a file (the order statements are stored in)."""
+
+    def __init__(self, sink: Sink):
+        self.files = sink.files
+        self.file, self.pos, self.line = -1, 0, 1
+
+    def find(self, file: int, offset: int) -> tuple[str, int]:
+        name, data = self.files[file]
+        if file != self.file or offset < self.pos:
+            self.file, self.pos, self.line = file, 0, 1
+        self.line += data.count(b"\n", self.pos, offset)
+        self.pos = offset
+        return name, self.line

@@ -21,8 +21,15 @@ class Limits:
     max_diagnostics: int = 10_000
     #: size of one input file, in bytes
     max_file_bytes: int = 1 << 31
+    #: chain of files including files
+    max_include_depth: int = 100
     #: allow `$[ $]` to reach files outside the top file's folder
     allow_outside_includes: bool = False
 
 
 DEFAULT_LIMITS = Limits()
+
+
+class ResourceError(Exception):
+    """Raised inside an engine when a limit is hit: args are (message, byte
+    offset).  It becomes diagnostic E0901."""

@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
-from .diagnostics import Sink
-from .limits import DEFAULT_LIMITS, Limits
+from .diagnostics import LineFinder, Sink
+from .limits import DEFAULT_LIMITS, Limits, ResourceError
 from .model import Frame, Proof, Statement
 
 WHITESPACE = b" \t\n\r\f"
@@ -27,10 +27,6 @@ LABEL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 def is_valid_byte(b: int) -> bool:
     return 0x21 <= b <= 0x7E or b in WHITESPACE
-
-
-class ResourceError(Exception):
-    """Raised inside the engine when a limit is hit; becomes an E0901."""
 
 
 # ---------------------------------------------------------------------------
@@ -169,7 +165,7 @@ class Reader:
         self.order: list[object] = []  # labelled statements in order
         self.included: set[str] = set()
         self.root = ""
-        self.file_names: list[str] = []
+        self.include_depth = 0
 
     # -- helpers ------------------------------------------------------------
     def err(self, file: int, off: int, code: str, label: str, msg: str) -> None:
@@ -211,8 +207,10 @@ class Reader:
         try:
             self._statements(lexer, file, depth0)
         except ResourceError as exc:
-            msg, off = exc.args
-            self.err(file, off, "E0901", "", msg + "; reading stopped")
+            if not getattr(exc, "reported", False):  # report once, where it happened
+                msg, off = exc.args
+                self.err(file, off, "E0901", "", msg + "; reading stopped")
+                exc.reported = True
             raise
         if len(self.scopes) > depth0:
             code, where = ("E0302", "end of file") if top else ("E0205", "end of an included file")
@@ -237,7 +235,7 @@ class Reader:
             self.err(file, off, "E0201", "", "file inclusion is allowed only outside ${ $} blocks")
             return
         name = name_tok[0]
-        base = os.path.dirname(self.file_names_path(file))
+        base = os.path.dirname(self.sink.files[file][0])
         path = os.path.join(base, name)
         real = os.path.realpath(path)
         if not self.limits.allow_outside_includes and os.path.commonpath([real, self.root]) != self.root:
@@ -250,14 +248,16 @@ class Reader:
         if not os.path.isfile(real):
             self.err(file, name_tok[1], "E0203", "", f"included file '{_clip(name)}' not found")
             return
+        if self.include_depth >= self.limits.max_include_depth:
+            raise ResourceError(f"files included more than {self.limits.max_include_depth} "
+                                "deep (max_include_depth)", name_tok[1])
         self.included.add(real)
         data = self._load(path, file, name_tok[1])
         if data is None:
             return
+        self.include_depth += 1
         self._read_file(data, self.sink.add_file(path, data), top=False)
-
-    def file_names_path(self, file: int) -> str:
-        return self.sink.files[file][0]
+        self.include_depth -= 1
 
     # -- statements ------------------------------------------------------------
     def _statements(self, lexer: Lexer, file: int, depth0: int) -> None:
@@ -621,10 +621,9 @@ class Checker:
         for hyp, entry in zip(target.hyps, args):
             if hyp.kind != "e" or entry is UNKNOWN:
                 continue
-            want = self._substitute(hyp.expression, subst, off)
-            if want is not UNKNOWN and want != entry:
+            if not _is_instance(entry, hyp.expression, subst):
                 raise ProofError("E0808", f"hypothesis {hyp.label} of '{target.label}' wants "
-                                          f"'{_clip(' '.join(want), 120)}', got "
+                                          f"'{_preview(hyp.expression, subst)}', got "
                                           f"'{_clip(' '.join(entry), 120)}'", off)
         for x, y in sorted(target.disjoint):
             sx, sy = subst[x], subst[y]
@@ -740,6 +739,30 @@ class Checker:
         return stack, incomplete
 
 
+def _is_instance(entry: tuple, expr: tuple, subst: dict) -> bool:
+    """Is `entry` `expr` with `subst` applied?  Compared piece by piece, never
+    built, so a hostile substitution cannot blow up memory.  A substitution
+    from a '?' step matches anything."""
+    i = 0
+    for s in expr:
+        part = subst[s] if s in subst else (s,)
+        if part is UNKNOWN:
+            return True
+        if entry[i:i + len(part)] != part:
+            return False
+        i += len(part)
+    return i == len(entry)
+
+
+def _preview(expr: tuple, subst: dict, n: int = 120) -> str:
+    out: list[str] = []
+    for s in expr:
+        out.extend(subst.get(s) or (s,))
+        if len(out) > n:
+            break
+    return _clip(" ".join(out), n)
+
+
 # ---------------------------------------------------------------------------
 # The engine interface shared with `_fast`
 
@@ -778,7 +801,7 @@ class ReferenceDatabase:
         return out
 
     def statements(self) -> Iterator[Statement]:
-        lines = _LineFinder(self.sink)
+        lines = LineFinder(self.sink)
         for s in self.reader.order:
             name, line = lines.find(s.file, s.offset)
             if isinstance(s, Hyp):
@@ -787,22 +810,6 @@ class ReferenceDatabase:
             frame = Frame(tuple(h.label for h in s.hyps), s.disjoint)
             proof = _proof_of(s) if s.kind == "p" else None
             yield Statement(s.label, s.kind, s.expression, name, line, frame, proof)
-
-
-class _LineFinder:
-    """Line numbers for offsets visited in increasing order within a file."""
-
-    def __init__(self, sink: Sink):
-        self.files = sink.files
-        self.file, self.pos, self.line = -1, 0, 1
-
-    def find(self, file: int, offset: int) -> tuple[str, int]:
-        name, data = self.files[file]
-        if file != self.file or offset < self.pos:
-            self.file, self.pos, self.line = file, 0, 1
-        self.line += data.count(b"\n", self.pos, offset)
-        self.pos = offset
-        return name, self.line
 
 
 def _proof_of(thm: Assertion) -> Proof:
