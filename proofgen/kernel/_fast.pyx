@@ -245,7 +245,7 @@ cdef class Lexer:
 cdef class FastDatabase:
     cdef readonly object path
     cdef readonly object limits
-    cdef readonly object sink
+    cdef public object sink
     cdef readonly int read_diagnostics
     cdef Py_ssize_t max_token_bytes, max_block_depth, max_expression, max_proof_symbols
     cdef Py_ssize_t max_proof_steps, max_include_depth
@@ -1036,6 +1036,52 @@ cdef class FastDatabase:
             if r:
                 out.append((self.st_file.d[t], self.e_off, self.e_code, self.label_of(t), self.e_msg))
         return out
+
+    def check_text(self, name, bytes data):
+        """Read `data` as if it followed the database, check the theorems it
+        adds, then forget them.  Returns (sink, file index) for its diagnostics.
+        `data` may hold blocks with $d, $e and $p statements only (the API
+        builds it), so rolling back means truncating the statement arrays."""
+        cdef Py_ssize_t n_st = self.st_kind.n, n_expr = self.exprs.n, n_fr = self.fr_hyp.n
+        cdef Py_ssize_t n_tpl = self.tpl.n, n_dv = self.dvpairs.n, n_snap = self.snaps.n
+        cdef Py_ssize_t n_thm = self.theorems.n, i
+        cdef int32_t t
+        cdef IVec* iv
+        sink = Sink(self.limits.max_diagnostics)
+        sink.files = list(self.sink.files)
+        file = sink.add_file(name, data)
+        saved_sink = self.sink
+        self.sink = sink
+        self.buffers.append(data)
+        try:
+            try:
+                self.read_file(data, file, True)
+            except ResourceError:
+                while self.sc_hyp.n:
+                    self.close_scope()
+            if not sink.raw:
+                for i in range(n_thm, self.theorems.n):
+                    t = self.theorems.d[i]
+                    if self.check_theorem(t):
+                        sink.report(file, self.e_off, self.e_code, self.label_of(t), self.e_msg)
+        finally:
+            for i in range(n_st, self.st_kind.n):
+                self.sym_label.d[self.st_label.d[i]] = -1
+            self.st_kind.n = self.st_label.n = self.st_file.n = self.st_expr.n = n_st
+            self.st_len.n = self.st_end.n = self.st_frame.n = self.st_nframe.n = n_st
+            self.st_dv.n = self.st_ndv.n = self.st_tpl.n = self.st_ntpl.n = n_st
+            self.st_snap.n = self.st_nsnap.n = n_st
+            self.st_off.n = self.st_pf_eq.n = self.st_pf_end.n = n_st
+            self.exprs.n = n_expr
+            self.fr_hyp.n = self.fr_tpl.n = self.fr_ntpl.n = n_fr
+            self.tpl.n = n_tpl
+            self.dvpairs.n = n_dv
+            self.snaps.n = n_snap
+            self.theorems.n = n_thm
+            self.snap_valid = 0
+            self.buffers.pop()
+            self.sink = saved_sink
+        return sink, file
 
     def statements(self):
         cdef Py_ssize_t i, j, o, fo

@@ -14,11 +14,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional, Sequence
 
 from .diagnostics import Diagnostic
 from .limits import DEFAULT_LIMITS, Limits
-from .model import Report, Statement
+from .model import Proof, Report, Statement
 
 ENGINES = ("cython", "python")
 
@@ -104,6 +104,55 @@ class Database:
         report = Report(sink.diagnostics(), self._db.statement_count(), total)
         report.seconds = self.read_seconds + time.perf_counter() - start
         return report
+
+    def check_proof(self, conclusion: str | Sequence[str], proof: str | Sequence[str] | Proof,
+                    hypotheses: Sequence[tuple[str, str | Sequence[str]]] = (),
+                    disjoint: Sequence[Sequence[str]] = (),
+                    label: str = "proofgen.new") -> list[Diagnostic]:
+        """Check a new theorem against this database without re-reading it.
+
+        The theorem is read as a `${ $}` block placed after the last
+        statement: `disjoint` groups become `$d` statements, `hypotheses`
+        (label, expression) become `$e`, and its variables take the `$f`
+        hypotheses active at the end of the database.  `proof` is proof text
+        as in a .mm file, a list of labels, or a `Proof`.  Returns the
+        diagnostics; an empty list means the proof is correct.  The database
+        is left as it was.
+        """
+        lines = ["${"]
+        for group in disjoint:
+            lines.append("  $d " + " ".join(_symbols(group, "disjoint variable")) + " $.")
+        for hyp_label, expr in hypotheses:
+            lines.append(f"  {_label(hyp_label)} $e {' '.join(_symbols(expr, 'hypothesis'))} $.")
+        if isinstance(proof, Proof):
+            words = list(proof.labels)
+            text = " ".join(words)
+            if proof.compressed:
+                text = f"( {text} ) {proof.letters}"
+        elif isinstance(proof, str):
+            text = proof
+        else:
+            text = " ".join(proof)
+        if "$" in text:
+            raise ValueError("proof text may not contain '$'")
+        lines.append(f"  {_label(label)} $p {' '.join(_symbols(conclusion, 'conclusion'))} $= {text} $.")
+        lines.append("$}")
+        sink, file = self._db.check_text(f"<{label}>", ("\n".join(lines) + "\n").encode("ascii"))
+        return sink.diagnostics()
+
+
+def _symbols(expr: str | Sequence[str], what: str) -> list[str]:
+    words = expr.split() if isinstance(expr, str) else list(expr)
+    for w in words:
+        if not w or "$" in w or not all(0x21 <= ord(c) <= 0x7E for c in w):
+            raise ValueError(f"{what}: {w!r} is not a math symbol")
+    return words
+
+
+def _label(label: str) -> str:
+    if not label or not all(c.isascii() and (c.isalnum() or c in "._-") for c in label):
+        raise ValueError(f"{label!r} is not a valid label")
+    return label
 
 
 _WORKER_DB = None

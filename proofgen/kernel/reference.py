@@ -800,6 +800,37 @@ class ReferenceDatabase:
                 out.append((thm.file, off, code, thm.label, msg))
         return out
 
+    def check_text(self, name: str, data: bytes):
+        """Read `data` as if it followed the database, check the theorems it
+        adds, then forget them.  Returns (sink, file index) for its diagnostics."""
+        reader = self.reader
+        sink = Sink(self.limits.max_diagnostics)
+        sink.files = list(self.sink.files)
+        file = sink.add_file(name, data)
+        saved_sink, saved_order = reader.sink, len(reader.order)
+        reader.sink = sink
+        try:
+            try:
+                reader._read_file(data, file, top=True)
+            except ResourceError:
+                while len(reader.scopes) > 1:
+                    reader._close_scope()
+            new = reader.order[saved_order:]
+            if not sink.raw:
+                checker = Checker(reader, self.limits)
+                for thm in new:
+                    if isinstance(thm, Assertion) and thm.kind == "p":
+                        result = checker.check(thm)
+                        if result is not None:
+                            code, msg, off = result
+                            sink.report(file, off, code, thm.label, msg)
+        finally:
+            for st in reader.order[saved_order:]:
+                del reader.labels[st.label]
+            del reader.order[saved_order:]
+            reader.sink = saved_sink
+        return sink, file
+
     def statements(self) -> Iterator[Statement]:
         lines = LineFinder(self.sink)
         for s in self.reader.order:
