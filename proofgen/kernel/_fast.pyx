@@ -1101,9 +1101,17 @@ cdef class FastDatabase:
                 x = self.name(self.exprs.d[self.st_expr.d[self.fr_hyp.d[fo + self.dvpairs.d[self.st_dv.d[i] + 2 * j]]] + 1])
                 y = self.name(self.exprs.d[self.st_expr.d[self.fr_hyp.d[fo + self.dvpairs.d[self.st_dv.d[i] + 2 * j + 1]]] + 1])
                 pairs.add((min(x, y), max(x, y)))
-            proof = self.proof_of(i) if kind == "p" else None
-            yield Statement(self.label_of(i), kind, expr, name, line,
-                            Frame(hyps, frozenset(pairs)), proof)
+            frame = Frame(hyps, frozenset(pairs))
+            if kind == "a":
+                yield Statement(self.label_of(i), kind, expr, name, line, frame)
+                continue
+            active = set()
+            for j in range(self.st_snap.d[i], self.st_snap.d[i] + self.st_nsnap.d[i]):
+                x = self.name(<int32_t> (self.snaps.d[j] >> 32))
+                y = self.name(<int32_t> (self.snaps.d[j] & 0xFFFFFFFF))
+                active.add((min(x, y), max(x, y)))
+            yield Statement(self.label_of(i), kind, expr, name, line, frame, self.proof_of(i),
+                            frozenset(active))
 
     cdef object proof_of(self, int32_t t):
         cdef Py_ssize_t a, b, i = self.st_pf_eq.d[t] + 2

@@ -49,6 +49,9 @@ class Statement:
     line: int
     frame: Optional[Frame] = None
     proof: Optional[Proof] = None
+    #: for `$p`: every `$d` pair active at the theorem, mandatory or on the
+    #: dummy variables its proof uses (each pair sorted)
+    proof_disjoint: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def typecode(self) -> str:

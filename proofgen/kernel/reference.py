@@ -839,8 +839,11 @@ class ReferenceDatabase:
                 yield Statement(s.label, s.kind, s.expression, name, line)
                 continue
             frame = Frame(tuple(h.label for h in s.hyps), s.disjoint)
-            proof = _proof_of(s) if s.kind == "p" else None
-            yield Statement(s.label, s.kind, s.expression, name, line, frame, proof)
+            if s.kind == "p":
+                yield Statement(s.label, s.kind, s.expression, name, line, frame, _proof_of(s),
+                                s.active_disjoint)
+            else:
+                yield Statement(s.label, s.kind, s.expression, name, line, frame)
 
 
 def _proof_of(thm: Assertion) -> Proof:
