@@ -44,4 +44,6 @@ def codes(report) -> list[str]:
 
 
 def metamath_available() -> bool:
-    return shutil.which("metamath") is not None
+    """Outside CI, tests that need Debian's metamath skip without it; in CI
+    (which installs it) they run and fail loudly if it is missing."""
+    return bool(os.environ.get("CI")) or shutil.which("metamath") is not None
