@@ -16,6 +16,7 @@ the book's appendix.
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import pytest
@@ -194,7 +195,7 @@ def test_r01_vt_is_not_whitespace(tmp_path, engine):
                          ids=["SP", "TAB", "LF", "CRLF", "CR", "FF", "mixed"])
 def test_a01_whitespace_bytes_accepted(tmp_path, engine, ws):
     """Rule 1 (accepting side): the five whitespace bytes separate tokens."""
-    text = mm(a1i(), thm_id()).replace(" ", ws).replace("\n", ws if ws != " " else "\n")
+    text = re.sub(r"[ \n]+", lambda m: ws, mm(a1i(), thm_id()))
     assert_ok(check(tmp_path, text, engine))
 
 
@@ -215,7 +216,7 @@ def test_r02_unknown_keyword_rejected(tmp_path, engine, token):
     report = check(tmp_path, text, engine)
     assert_rejected(report, "E0102")
     d = diag(report, "E0102")
-    assert (d.line, d.column) == pos(text, f"\n{token}\n")[0] + 1, 1
+    assert (d.line, d.column) == (pos(text, f"\n{token}\n")[0] + 1, 1)
 
 
 @pytest.mark.parametrize("text_from,text_to", [
@@ -295,8 +296,10 @@ def test_a05_case_distinguishes_symbols_and_labels(tmp_path, engine):
     """Rule 5: case matters -- `wff`/`WFF` and `wph`/`WPH` are different."""
     text = mm("$c WFF $.", "$v PH $.", "WPH $f WFF PH $.",
               "WI $a WFF ( PH -> PH ) $.",
-              "tw $p WFF ( ph -> ph ) $= WPH wph wph wi $.".replace("WPH ", ""),
-              "tW $p WFF ( PH -> PH ) $= WPH WI $.")
+              "tW $p WFF ( PH -> PH ) $= WPH WI $.",
+              "tw $p wff ( ph -> ph ) $= wph wph wi $.",
+              "A $a |- ( ph -> ph ) $.", "a $a |- ( ps -> ps ) $.",
+              "tA $p |- ( ph -> ph ) $= wph A $.", "ta $p |- ( ph -> ph ) $= wph a $.")
     assert_ok(check(tmp_path, text, engine))
 
 
@@ -361,9 +364,7 @@ def test_r06_comment_open_at_eof_rejected(tmp_path, engine, tail):
 def test_a06_well_formed_comments_accepted(tmp_path, engine):
     """Rule 6 (accepting side): comments with `(`, `)`, `$` alone and
     `$`-free text are fine; several comments in a row too."""
-    text = mm("$( ( ) $ ) ( $ $) $( second $)$( $) $(\n multi\n line\n $)", a1i())
-    # `$)$(` glued would be an error; keep a space-separated variant only
-    text = text.replace("$)$(", "$) $(")
+    text = mm("$( ( ) $ ) ( $ $) $( second $) $( $) $(\n multi\n line\n $)", a1i())
     assert_ok(check(tmp_path, text, engine))
 
 
@@ -396,7 +397,6 @@ wph {C} $f {C} wff {C} ph {C} $.
 wps $f wff ps $.
 wch $f wff ch $.
 wi $a wff ( ph {C} -> ps ) $.
-${C} {{
 ${{ {C}
   min $e |- {C} ph $.
   maj {C} $e |- ( ph -> ps ) $. {C}
@@ -415,7 +415,6 @@ ${{
     over lines $) C {C} A B E {C} F {C} $.
 $}}
 """
-    text = text.replace("${C} {", "")  # (keep the template simple)
     assert_ok(check(tmp_path, text, engine))
 
 
@@ -460,7 +459,7 @@ def test_r09_inclusion_inside_block_rejected(tmp_path, engine):
 
 
 @pytest.mark.parametrize("stmt", ["ax-3 $a |- $[ inc.mm $] ph $.",
-                                  "ax-3 $[ inc.mm $] $a |- ph $.",
+                                  "ax-3 $a $[ inc.mm $] |- ph $.",
                                   "$v $[ inc.mm $] x $.",
                                   "$d ph $[ inc.mm $] ps $."])
 def test_r09_inclusion_inside_statement_rejected(tmp_path, engine, stmt):
@@ -468,6 +467,13 @@ def test_r09_inclusion_inside_statement_rejected(tmp_path, engine, stmt):
     report = check(tmp_path, mm(stmt), engine, **{"inc.mm": INC})
     assert report.exit_status() == 1
     assert_rejected(report, "E0201")
+
+
+def test_r09_inclusion_between_label_and_keyword_rejected(tmp_path, engine):
+    """Rule 9: `ax-3 $[ inc.mm $] $a ...` -- the label is left without its
+    keyword (E0308) and the keyword without its label (E0304)."""
+    report = check(tmp_path, mm("ax-3 $[ inc.mm $] $a |- ph $."), engine, **{"inc.mm": INC})
+    assert_rejected(report, "E0308", "E0304")
 
 
 @pytest.mark.xfail(strict=True, reason="engine bug: '$[' inside the proof of a $p is reported "
@@ -621,8 +627,7 @@ def test_r11_include_outside_database_folder_rejected(tmp_path, engine, how):
     assert_rejected(report, "E0204")
     d = diag(report, "E0204")
     assert (d.line, d.column) == pos(text, name)
-    assert report.statements == len([line for line in BASE.splitlines()
-                                      if " $f " in line or " $e " in line or " $a " in line])
+    assert report.statements == 9  # BASE only: out.mm was not read
 
 
 @pytest.mark.parametrize("how", ["dotdot", "absolute", "symlink"])
@@ -670,7 +675,7 @@ def test_r12_block_structure_rejected(tmp_path, engine, text, code):
     if code == "E0302":
         assert d.line == full.count("\n") + 1  # reported at end of file
     else:
-        assert d.line == pos(full, text)[0]
+        assert d.line == full.count("\n")  # the last line
     if code == "E0303":
         assert d.label == "lbl"
 
@@ -922,8 +927,8 @@ def test_r20_floating_first_order_rejected(tmp_path, engine):
 def test_a20_only_mandatory_floating_in_frame(tmp_path, engine):
     """Rule 20: `$f` of variables in neither the assertion nor an `$e` is not
     part of the frame (ax-1 has no wch)."""
-    load_ = load(check(tmp_path, mm(a1i()), engine) and tmp_path / "t.mm", engine=engine)
-    st = {s.label: s for s in load_.statements()}
+    assert_ok(check(tmp_path, mm(a1i()), engine))
+    st = {s.label: s for s in load(tmp_path / "t.mm", engine=engine).statements()}
     assert st["ax-1"].frame.hypotheses == ("wph", "wps")
     assert st["ax-mp"].frame.hypotheses == ("wph", "wps", "min", "maj")
     assert st["ax-2"].frame.hypotheses == ("wph", "wps", "wch")
@@ -966,7 +971,11 @@ def test_r21_dummy_disjoint_missing_rejected(tmp_path, engine, proof, where):
     assert_rejected(report, "E0809")
     d = diag(report, "E0809")
     assert d.label == "thd"
-    assert (d.line, d.column) == pos(text, "ax-d", 3 if proof == THD else 3)
+    if proof == THD:
+        assert (d.line, d.column) == pos(text, "ax-d", 2)
+    else:
+        line, col = pos(text, "ABABCD")
+        assert (d.line, d.column) == (line, col + 4)  # the letter C = ax-d
 
 
 # ===========================================================================
@@ -997,7 +1006,8 @@ def test_r22_unusable_steps_rejected(tmp_path, engine, extra, proof, code, bad):
     assert_rejected(report, code)
     d = diag(report, code)
     assert d.label == "th"
-    assert (d.line, d.column) == pos(text, f" {bad} $.")[0], pos(text, f" {bad} $.")[1] + 1
+    line, col = pos(text, f" {bad} $.")
+    assert (d.line, d.column) == (line, col + 1)
 
 
 @pytest.mark.parametrize("proof,code", [
@@ -1037,8 +1047,7 @@ def test_a24_empty_substitution_accepted(tmp_path, engine):
     sequence (as in miu.mm); a substitution with no variables needs no `$d`."""
     text = mm(EMPTY_SUBST, DV_BASE, "te $p |- ( ) $= we ax-x $.",
               "te2 $p |- ( -> ph ) $= wph we ax-d $.",
-              "te3 $p |- ( ( ) -> ( ) ) $= we we wi ax-x $.".replace("( ( ) -> ( ) )",
-                                                                     "( ( -> ) )"))
+              "te3 $p |- ( ( -> ) ) $= we we wi ax-x $.")
     assert_ok(check(tmp_path, text, engine))
 
 
@@ -1071,12 +1080,9 @@ def test_r25_essential_hypothesis_mismatch_rejected(tmp_path, engine, proof):
 def test_a25_essential_hypothesis_match_accepted(tmp_path, engine):
     """Rule 25 (accepting side): a matching `$e` entry with a compound
     substitution."""
-    text = mm(a1i(), "t $p |- ( ch -> ( ph -> ps ) ) $= wph wps wi wch wph wps wi wph wps wi"
-                     " wi wi ? a1i $.".replace(" wph wps wi wph wps wi wi wi ? a1i",
-                                                " wph wps wi wch wi ? a1i"))
-    report = check(tmp_path, text, engine)
-    # the `?` keeps this incomplete but must not create an error
-    assert not report.errors, show(report)
+    text = mm(a1i(), "${ t.1 $e |- ( ph -> ps ) $.",
+              "  t $p |- ( ch -> ( ph -> ps ) ) $= wph wps wi wch t.1 a1i $.", "$}")
+    assert_ok(check(tmp_path, text, engine))
 
 
 @pytest.mark.parametrize("proof,why", [
@@ -1109,7 +1115,7 @@ def test_a26_disjoint_satisfied_accepted(tmp_path, engine):
 @pytest.mark.parametrize("proof", [
     "?",
     "wph wps wph wi ? wph wps ax-1 ax-mp",
-    "wph wps ? a1i.1 ? ax-mp",
+    "wph ? a1i.1 ? ax-mp",
     "? ? ? ? ax-mp",
     "( wi ax-1 ax-mp ) ABAD?ABEF",
     "( wi ax-1 ax-mp ) ?",
@@ -1130,7 +1136,7 @@ def test_a27_unknown_step_is_incomplete(tmp_path, engine, proof):
 
 @pytest.mark.parametrize("proof,code", [
     ("wph wps ax-1 ?", "E0804"),
-    ("wph wph wph wi ? wph wps ax-1 ax-mp", "E0806"),   # proves ( ph -> ph )
+    ("wph wph wph wi ? ? ax-mp", "E0806"),               # proves ( ph -> ph )
     ("wph wps wph wi ? wps wph ax-1 ax-mp", "E0808"),
     ("( wi ax-1 ax-mp ) ABAD?ABEFA", "E0804"),
 ])
@@ -1189,14 +1195,14 @@ def test_r28_missing_close_paren_before_letters_rejected_some_code(tmp_path, eng
     assert {"E0810", "E0811"} & set(codes(report))
 
 
-@pytest.mark.parametrize("labels,letters", [
-    ("wi wi ax-1 ax-mp", None),                    # repeated
-    ("wi ax-1 ax-mp wi ax-1 ax-mp", None),
-    ("ax-2 wi ax-2 ax-1 ax-2 ax-mp ax-2", None),   # unused
-    ("wi ax-1 ax-mp a1i.1x", None),                # unused, earlier $p
-    ("ax-mp ax-1 wi", None),                       # any order
+@pytest.mark.parametrize("labels", [
+    "wi wi ax-1 ax-mp",                    # repeated
+    "wi ax-1 ax-mp wi ax-1 ax-mp",
+    "ax-2 wi ax-2 ax-1 ax-2 ax-mp ax-2",   # unused
+    "wi ax-1 ax-mp a1i.1x",                # unused, earlier $p
+    "ax-mp ax-1 wi",                       # any order
 ])
-def test_a29_repeated_and_unused_labels_accepted(tmp_path, engine, labels, letters):
+def test_a29_repeated_and_unused_labels_accepted(tmp_path, engine, labels):
     """Rule 29: the label list may repeat labels and list unused ones."""
     letters = compress(A1I_NORMAL, ["wph", "wps", "a1i.1"], labels.split())
     pre = "${ a1i.1x.1 $e |- ph $. a1i.1x $p |- ( ps -> ph ) $= " + A1I_NORMAL.replace(
@@ -1226,7 +1232,8 @@ def test_r29_bad_label_list_rejected(tmp_path, engine, extra, labels, bad):
     assert_rejected(report, "E0811")
     d = diag(report, "E0811")
     assert d.label == "a1i"
-    assert (d.line, d.column) == pos(text, f" {bad} )")[0], pos(text, f" {bad} )")[1] + 1
+    line, col = pos(text, f"( {labels} )")
+    assert (d.line, d.column) == (line, col + 2 + f" {labels} ".index(f" {bad} "))
 
 
 @pytest.mark.parametrize("proof,code", [
@@ -1248,11 +1255,11 @@ def test_a29_active_nonmandatory_hypothesis_in_list(tmp_path, engine):
     assert_ok(check(tmp_path, text, engine))
 
 
-@pytest.mark.parametrize("fillers", [0, 16, 17, 18, 100, 116, 117, 118, 600, 2396, 2397, 12000])
+@pytest.mark.parametrize("fillers", [0, 16, 17, 100, 116, 117, 616, 3116, 12000])
 def test_a30_step_number_decoding(tmp_path, engine, fillers):
     """Rule 30: A-T end a number, U-Y are leading base-5 digits.  Unused
     filler labels push wi/ax-1/ax-mp across the 20/120/2520 boundaries
-    (encodings such as UA, YT, UUA, YYT, UUUA)."""
+    (encodings such as T/UA, YT/UUA, YYT/UUUA, YYYT/UUUUA)."""
     listed = ["ax-2"] * fillers + ["wi", "ax-1", "ax-mp"]
     letters = compress(A1I_NORMAL, ["wph", "wps", "a1i.1"], listed)
     text = mm(a1i_c(letters, " ".join(listed)))
@@ -1261,15 +1268,15 @@ def test_a30_step_number_decoding(tmp_path, engine, fillers):
 
 def test_a30_encode_matches_book_examples():
     """Rule 30: the test's own encoder agrees with the book's table."""
-    assert [encode(n) for n in (1, 20, 21, 40, 41, 120, 121, 620, 621, 2520, 2521)] == \
+    assert [encode(n) for n in (1, 20, 21, 40, 41, 120, 121, 620, 621, 3120, 3121)] == \
         ["A", "T", "UA", "UT", "VA", "YT", "UUA", "YYT", "UUUA", "YYYT", "UUUUA"]
 
 
-@pytest.mark.parametrize("wrong", ["zero-based", "little-endian", "base-20-digits"])
+@pytest.mark.parametrize("wrong", ["zero-based", "little-endian", "dropped-digit"])
 def test_r30_misdecoded_numbers_rejected(tmp_path, engine, wrong):
     """Rule 30 (rejecting side): letters produced by a wrong decoding rule
-    (numbers off by one, U-Y digits after the final letter, base 20 for the
-    leading digits) do not prove the theorem."""
+    (numbers off by one, U-Y digits after the final letter, numbers taken
+    modulo 20) do not prove the theorem."""
     listed = ["ax-2"] * 17 + ["wi", "ax-1", "ax-mp"]
     numbers = {lab: i for i, lab in enumerate(["wph", "wps", "a1i.1"] + listed, 1)}
     steps = [numbers[s] for s in A1I_NORMAL.split()]
@@ -1278,40 +1285,29 @@ def test_r30_misdecoded_numbers_rejected(tmp_path, engine, wrong):
     elif wrong == "little-endian":
         letters = "".join(encode(n)[::-1] for n in steps)
     else:
-        letters = "".join(encode(n) if n <= 20 else "UA"[0] + chr(ord("A") + n - 21) for n in steps)
+        letters = "".join(encode(n)[-1] for n in steps)
     report = check(tmp_path, mm(a1i_c(letters, " ".join(listed))), engine)
-    assert report.exit_status() == 1
-    expected = {"zero-based": "E0807", "little-endian": "E0812", "base-20-digits": "E0807"}[wrong]
+    expected = {"zero-based": "E0807", "little-endian": "E0808", "dropped-digit": "E0804"}[wrong]
     assert_rejected(report, expected)
 
 
-@pytest.mark.parametrize("letters", [
-    "ZABADCABEF",         # Z first
-    "ABZZADCABEF",        # ZZ
-    "ABADCAUZBEF",        # Z after a U-Y digit
-    "ABADCABEFYZ",
-    "ABADCABEF Z Z",
+@pytest.mark.parametrize("letters,at", [
+    ("ZABADCABEF", 0),          # Z first
+    ("ABZZADCABEF", 3),         # ZZ
+    ("ABADCAUZBEF", 7),         # Z after a U-Y digit
+    ("ABADCABEFYZ", 10),
+    ("ABADCABEF Z Z", 12),      # ZZ across tokens
 ])
-def test_r31_misplaced_z_rejected(tmp_path, engine, letters):
+def test_r31_misplaced_z_rejected(tmp_path, engine, letters, at):
     """Rule 31: `Z` saves the step just completed; `Z` first, `ZZ` and `Z`
-    after a U-Y digit are errors."""
+    after a U-Y digit are errors, reported at the offending `Z`."""
     text = mm(a1i_c(letters))
     report = check(tmp_path, text, engine)
     assert_rejected(report, "E0813")
     d = diag(report, "E0813")
     assert d.label == "a1i"
     line, col = pos(text, letters)
-    z = letters.index("Z", letters.index("Z") + 1) if letters.count("Z") > 1 and "ZZ" not in letters \
-        else letters.index("Z")
-    if letters.startswith("Z"):
-        z = 0
-    elif "ZZ" in letters:
-        z = letters.index("ZZ") + 1
-    elif "UZ" in letters or "YZ" in letters:
-        z = letters.index("Z")
-    else:
-        z = letters.rindex("Z")
-    assert (d.line, d.column) == (line, col + z)
+    assert (d.line, d.column) == (line, col + at)
 
 
 @pytest.mark.parametrize("proof", [
@@ -1319,7 +1315,7 @@ def test_r31_misplaced_z_rejected(tmp_path, engine, letters):
     "( wi ax-1 ax-mp ) ABAZDCABEF",
     "( wi ax-1 ax-mp ) ABADZCABEF",                            # after a built step
     "( wi ax-1 ax-mp ) ABADCABEZFZ",
-    "( wi ax-1 ax-mp ) ABAD?ZCABEF",                          # after `?` (incomplete)
+    "( wi ax-1 ax-mp ) ABAD?ZABEF",                           # after `?` (incomplete)
 ])
 def test_a31_z_after_hypothesis_or_step_accepted(tmp_path, engine, proof):
     """Rule 31 (I): `Z` right after a hypothesis is accepted like after any
@@ -1359,10 +1355,15 @@ def test_r32_undefined_or_out_of_range_step_rejected(tmp_path, engine, letters, 
 
 @pytest.mark.parametrize("number", [2**31 + 4, 2**32 + 1, 2**32 + 4, 2**62 + 1, 2**63 + 1,
                                     2**63 + 4, 2**64 + 1, 2**64 + 4, 2**64 * 7 + 4, 2**70 + 4])
-def test_r32_overflowing_step_number_rejected(tmp_path, engine, number):
+def test_r32_overflowing_step_number_rejected(tmp_path, engine, number, request):
     """Rule 32: overflow is an error.  Each number is congruent to a valid
     step (1 = wph or 4 = wi) modulo 2**32 or 2**64, so a verifier whose
     accumulator wraps would accept a wrong proof."""
+    if engine == "cython" and number in (2**64 + 1, 2**64 + 4):
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "engine bug (cython, soundness): the overflow check runs after "
+            "`n = n * 20 + ...`, so a digit prefix just under 2**62 wraps the "
+            "uint64 accumulator to a valid step number and the wrong proof is accepted")))
     small = 1 if number % 2**32 == 1 else 4
     big = encode(number)
     letters = A1I_LETTERS.replace("D" if small == 4 else "A", big, 1)
@@ -1406,28 +1407,31 @@ def test_r32_bad_letters_rejected(tmp_path, engine, letters, why):
         assert (d.line, d.column) == (pos(text, letters)[0], pos(text, letters)[1] + bad)
 
 
-def doubling_saved(levels: int) -> str:
-    """|- ph proved by a tree of depth `levels` of `dup` (two |- ph give
-    |- ph) whose normal form has 2**levels leaves; compressed, each level
-    pushes the previous saved step twice."""
-    # th frame: wph = A, th.1 = B; list: dup = C; saved steps from D on.
-    letters = ["BZ"]  # save |- ph as D
+def doubling_saved(levels: int) -> list[str]:
+    """Letters of a proof of `|- ( )` by a tree of depth `levels` of `dup`
+    (two `|- ( )` give `|- ( )`): its normal form has 2**levels leaves;
+    compressed, each level pushes the previous saved step once more (the
+    other copy is still on the stack), applies dup and saves the result."""
+    # th frame: th.1 = A; list: dup = B; saved steps from C on
+    letters = ["AZ"]  # save |- ( ) as C
     for i in range(levels):
-        prev = encode(4 + i)
-        letters.append("A" + prev + prev + "CZ")
-    letters.append(encode(4 + levels))
-    return " ".join(letters)
+        prev = encode(3 + i)
+        letters.append(prev + "BZ")
+    return letters
 
 
-DUP = "${ dup.1 $e |- ph $. dup.2 $e |- ph $. dup $a |- ph $. $}"
+DUP = "${ dup.1 $e |- ( ) $. dup.2 $e |- ( ) $. dup $a |- ( ) $. $}"
+
+
+def dup_theorem(letters: list[str]) -> str:
+    return f"${{ th.1 $e |- ( ) $. th $p |- ( ) $= ( dup ) {' '.join(letters)} $. $}}"
 
 
 @pytest.mark.parametrize("levels", [64, 200])
 def test_a33_saved_steps_pushed_by_reference(tmp_path, engine, levels):
     """Rule 33: a compressed proof standing for 2**64 (or 2**200) normal
     steps verifies quickly -- saved steps are never expanded."""
-    letters = doubling_saved(levels)
-    text = mm(DUP, f"${{ th.1 $e |- ph $. th $p |- ph $= ( dup ) {letters} $. $}}")
+    text = mm(DUP, dup_theorem(doubling_saved(levels)))
     t0 = time.perf_counter()
     report = check(tmp_path, text, engine)
     assert time.perf_counter() - t0 < 5
@@ -1438,25 +1442,26 @@ def test_r33_same_shape_with_bad_reference_rejected(tmp_path, engine):
     """Rule 33 (rejecting side): the same 64-level proof with one reference
     to a step not yet saved fails fast with E0812."""
     letters = doubling_saved(64)
-    letters = letters.replace("A" + encode(40) * 2 + "CZ", "A" + encode(41) * 2 + "CZ")
-    text = mm(DUP, f"${{ th.1 $e |- ph $. th $p |- ph $= ( dup ) {letters} $. $}}")
+    letters[40] = encode(3 + 40) + "BZ"   # one level ahead: not saved yet
+    text = mm(DUP, dup_theorem(letters))
     t0 = time.perf_counter()
     report = check(tmp_path, text, engine)
     assert time.perf_counter() - t0 < 5
     assert_rejected(report, "E0812")
+    assert codes(report) == ["E0812"]
 
 
 # ===========================================================================
 # Beyond the spec: resources, grammar, reporting
 
 def doubling_expression(levels: int) -> str:
-    """`wff X` -> `wff ( X -> X )` `levels` times, by saved steps: the
-    expression has 2**levels copies of ph."""
+    """Letters turning `wff X` into `wff ( X -> X )` `levels` times, by
+    saved steps: the final expression has 2**levels copies of ph."""
     # frame: wph = A; list: wi = B; saved from C on
     letters = ["AZ"]
     for i in range(levels):
         prev = encode(3 + i)
-        letters.append(prev + prev + "BZ")
+        letters.append(prev + "BZ")
     return " ".join(letters)
 
 
@@ -1487,7 +1492,7 @@ def test_r34_exponential_expression_hits_resource_limit(tmp_path, engine, levels
 def test_r34_small_limits_hit_early(tmp_path, engine, limits):
     """Rule 34: with small limits, 6 doublings (a 127-symbol formula) are too
     many."""
-    text = mm(f"th $p wff {doubled(6)} $= ( wi ) {doubling_expression(6)} B $.")
+    text = mm(f"th $p wff {doubled(6)} $= ( wi ) {doubling_expression(6)} $.")
     report = verify(tmp_path, engine, text, limits)
     assert_rejected(report, "E0901")
 
@@ -1496,10 +1501,7 @@ def test_a34_growth_within_limits_accepted(tmp_path, engine):
     """Rule 34 (accepting side): the same shape within the limits verifies
     (the last saved step is the statement)."""
     levels = 6
-    letters = doubling_expression(levels)
-    text = mm(f"th $p wff {doubled(levels)} $= ( wi ) {letters} {encode(3 + levels)} $.")
-    # the final reference pushes a second copy: drop the last Z'd step instead
-    text = text.replace(f"BZ {encode(3 + levels)} $.", "B $.")
+    text = mm(f"th $p wff {doubled(levels)} $= ( wi ) {doubling_expression(levels)} $.")
     report = verify(tmp_path, engine, text, Limits(max_expression=1000))
     assert_ok(report)
 
@@ -1538,7 +1540,7 @@ def test_r36_independent_errors_all_reported(tmp_path, engine):
     got = [(d.code, d.label, d.line, d.column) for d in report.diagnostics]
     assert got == [
         ("E0403", "", *pos(text, "$c T")),
-        ("E0806", "bad1", *pos(text, "$.", text.count("$.", 0, text.index("bad1")) + 1)),
+        ("E0806", "bad1", *pos(text, "ax-1 $.\ngood1")),   # at the last step
         ("E0801", "bad2", *pos(text, "nosuch")),
         ("E0603", "bad3", *pos(text, "undeclared")),
     ], show(report)
@@ -1556,10 +1558,8 @@ def test_r36_errors_in_included_files_name_that_file(tmp_path, engine):
     text = mm("$[ sub/inc.mm $]", "x2 $p |- ( ph -> ph ) $= wph alsonot $.")
     report = check(tmp_path, text, engine, **{"sub__inc.mm": inc})
     got = [(os.path.basename(d.file), d.code, d.label, d.line, d.column) for d in report.diagnostics]
-    assert got == [("t.mm", "E0801", "x2", *pos(text, "alsonot")),
-                   ("inc.mm", "E0801", "x1", 3, pos(inc, "nosuch")[1])] or \
-        sorted(got) == sorted([("t.mm", "E0801", "x2", *pos(text, "alsonot")),
-                               ("inc.mm", "E0801", "x1", 3, pos(inc, "nosuch")[1])])
+    assert sorted(got) == sorted([("t.mm", "E0801", "x2", *pos(text, "alsonot")),
+                                  ("inc.mm", "E0801", "x1", 3, pos(inc, "nosuch")[1])])
 
 
 def test_a36_clean_file_reports_nothing(tmp_path, engine):

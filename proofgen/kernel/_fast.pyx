@@ -19,7 +19,7 @@ Reading is serial; `check_range` checks any slice of the theorems, so the
 API can fork workers over a read database.
 """
 from libc.stdint cimport int32_t, int64_t, uint64_t
-from libc.stdlib cimport malloc, realloc, free
+from libc.stdlib cimport malloc, realloc, free, qsort
 from libc.string cimport memcmp, memcpy, memchr
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 
@@ -279,7 +279,7 @@ cdef class FastDatabase:
 
     # scopes
     cdef IVec sc_hyp, sc_var, sc_float, sc_dv
-    cdef IVec active_hyps, scope_vars, scope_floats, active_dv
+    cdef IVec active_hyps, active_ess, scope_vars, scope_floats, active_dv, sc_ess
     cdef int snap_valid
     cdef int32_t cur_snap, cur_nsnap
 
@@ -344,6 +344,8 @@ cdef class FastDatabase:
         free(self.sc_float.d)
         free(self.sc_dv.d)
         free(self.active_hyps.d)
+        free(self.active_ess.d)
+        free(self.sc_ess.d)
         free(self.scope_vars.d)
         free(self.scope_floats.d)
         free(self.active_dv.d)
@@ -775,6 +777,7 @@ cdef class FastDatabase:
                 if kw == 101:
                     self.add_statement(label, 101, file, off, &toks)
                     ivec_push(&self.active_hyps, self.st_kind.n - 1)
+                    ivec_push(&self.active_ess, self.st_kind.n - 1)
                 else:
                     self.assertion(label, kw, file, off, &toks, eq_off, pf_end)
         finally:
@@ -908,32 +911,37 @@ cdef class FastDatabase:
         cdef int64_t key
         self.add_statement(label, kind, file, off, toks)
         st = <int32_t> (self.st_kind.n - 1)
-        # mandatory variables: those of the assertion and of every active $e
+        # mandatory hypotheses: the active $f of the variables of the
+        # assertion and of every active $e, and every active $e ...
+        self.st_frame.d[st] = <int32_t> self.fr_hyp.n
         for i in range(1, toks.n, 2):
             sym = toks.d[i]
-            if self.sym_flags.d[sym] & SYM_ACTIVEVAR:
+            if self.sym_flags.d[sym] & SYM_ACTIVEVAR and self.sym_mark.d[sym] != mark:
                 self.sym_mark.d[sym] = mark
-        for i in range(self.active_hyps.n):
-            h = self.active_hyps.d[i]
-            if self.st_kind.d[h] == 101:
-                o = self.st_expr.d[h]
-                for j in range(self.st_len.d[h]):
-                    sym = self.exprs.d[o + j]
-                    if self.sym_flags.d[sym] & SYM_ACTIVEVAR:
-                        self.sym_mark.d[sym] = mark
-        # mandatory hypotheses, in order of appearance
-        self.st_frame.d[st] = <int32_t> self.fr_hyp.n
-        for i in range(self.active_hyps.n):
-            h = self.active_hyps.d[i]
-            if self.st_kind.d[h] == 101 or self.sym_mark.d[self.exprs.d[self.st_expr.d[h] + 1]] == mark:
-                if self.st_kind.d[h] == 102:
-                    self.sym_pos.d[self.exprs.d[self.st_expr.d[h] + 1]] = \
-                        <int32_t> (self.fr_hyp.n - self.st_frame.d[st])
-                ivec_push(&self.fr_hyp, h)
-                ivec_push(&self.fr_tpl, 0)
-                ivec_push(&self.fr_ntpl, 0)
+                ivec_push(&self.fr_hyp, self.sym_float.d[sym])
+        for i in range(self.active_ess.n):
+            h = self.active_ess.d[i]
+            o = self.st_expr.d[h]
+            for j in range(self.st_len.d[h]):
+                sym = self.exprs.d[o + j]
+                if self.sym_flags.d[sym] & SYM_ACTIVEVAR and self.sym_mark.d[sym] != mark:
+                    self.sym_mark.d[sym] = mark
+                    ivec_push(&self.fr_hyp, self.sym_float.d[sym])
+            ivec_push(&self.fr_hyp, h)
+        # ... in order of appearance
         nf = self.fr_hyp.n - self.st_frame.d[st]
+        qsort(self.fr_hyp.d + self.st_frame.d[st], nf, sizeof(int32_t), cmp_int32)
         self.st_nframe.d[st] = <int32_t> nf
+        ivec_reserve(&self.fr_tpl, self.fr_hyp.n)
+        ivec_reserve(&self.fr_ntpl, self.fr_hyp.n)
+        for i in range(nf):
+            h = self.fr_hyp.d[self.st_frame.d[st] + i]
+            if self.st_kind.d[h] == 102:
+                self.sym_pos.d[self.exprs.d[self.st_expr.d[h] + 1]] = <int32_t> i
+            self.fr_tpl.d[self.fr_tpl.n] = 0
+            self.fr_ntpl.d[self.fr_ntpl.n] = 0
+            self.fr_tpl.n += 1
+            self.fr_ntpl.n += 1
         # templates: the essential hypotheses and the conclusion
         for i in range(self.st_frame.d[st], self.fr_hyp.n):
             h = self.fr_hyp.d[i]
@@ -975,14 +983,7 @@ cdef class FastDatabase:
             if a > b:
                 a, b = b, a
             lvec_push(&self.snaps, ((<int64_t> a) << 32) | b)
-        # insertion sort: the lists are short
-        for i in range(start + 1, self.snaps.n):
-            key = self.snaps.d[i]
-            j = i - 1
-            while j >= start and self.snaps.d[j] > key:
-                self.snaps.d[j + 1] = self.snaps.d[j]
-                j -= 1
-            self.snaps.d[j + 1] = key
+        qsort(self.snaps.d + start, self.snaps.n - start, sizeof(int64_t), cmp_int64)
         self.cur_snap = <int32_t> start
         self.cur_nsnap = <int32_t> (self.snaps.n - start)
         self.snap_valid = 1
@@ -990,6 +991,7 @@ cdef class FastDatabase:
 
     cdef int open_scope(self) except -1:
         ivec_push(&self.sc_hyp, <int32_t> self.active_hyps.n)
+        ivec_push(&self.sc_ess, <int32_t> self.active_ess.n)
         ivec_push(&self.sc_var, <int32_t> self.scope_vars.n)
         ivec_push(&self.sc_float, <int32_t> self.scope_floats.n)
         ivec_push(&self.sc_dv, <int32_t> self.active_dv.n)
@@ -1001,6 +1003,8 @@ cdef class FastDatabase:
         for i in range(self.sc_hyp.d[top], self.active_hyps.n):
             self.st_end.d[self.active_hyps.d[i]] = end
         self.active_hyps.n = self.sc_hyp.d[top]
+        self.active_ess.n = self.sc_ess.d[top]
+        self.sc_ess.n -= 1
         for i in range(self.sc_var.d[top], self.scope_vars.n):
             self.sym_flags.d[self.scope_vars.d[i]] &= ~SYM_ACTIVEVAR
         self.scope_vars.n = self.sc_var.d[top]
@@ -1510,6 +1514,16 @@ cdef class FastDatabase:
         if in_number:
             return self.fail("E0812", "compressed proof ends inside a step number", b - 1)
         return 2 if incomplete else 0
+
+
+cdef int cmp_int32(const void* a, const void* b) noexcept nogil:
+    cdef int32_t x = (<const int32_t*> a)[0], y = (<const int32_t*> b)[0]
+    return (x > y) - (x < y)
+
+
+cdef int cmp_int64(const void* a, const void* b) noexcept nogil:
+    cdef int64_t x = (<const int64_t*> a)[0], y = (<const int64_t*> b)[0]
+    return (x > y) - (x < y)
 
 
 cdef int next_proof_token(const unsigned char* s, Py_ssize_t* pos, Py_ssize_t end,
