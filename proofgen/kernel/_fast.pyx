@@ -118,7 +118,7 @@ DEF NO_END = 0x7FFFFFFF
 DEF K_NONE = 0
 
 
-cdef inline int keyword_of(const unsigned char* s, Py_ssize_t a, Py_ssize_t b):
+cdef inline int keyword_of(const unsigned char* s, Py_ssize_t a, Py_ssize_t b) noexcept:
     """The keyword's second byte if s[a:b] is a keyword, else 0."""
     if b - a == 2 and s[a] == 36 and KWCH[s[a + 1]]:
         return s[a + 1]
@@ -401,14 +401,14 @@ cdef class FastDatabase:
         return self.name(self.st_label.d[st])
 
     # -- symbol table -------------------------------------------------------------
-    cdef inline uint64_t hash_bytes(self, const unsigned char* p, Py_ssize_t n):
+    cdef inline uint64_t hash_bytes(self, const unsigned char* p, Py_ssize_t n) noexcept:
         cdef uint64_t h = 1469598103934665603ULL
         cdef Py_ssize_t i
         for i in range(n):
             h = (h ^ p[i]) * 1099511628211ULL
         return h
 
-    cdef int32_t lookup(self, const unsigned char* p, Py_ssize_t n):
+    cdef int32_t lookup(self, const unsigned char* p, Py_ssize_t n) noexcept:
         """The symbol's id, or -1."""
         cdef uint64_t h = self.hash_bytes(p, n)
         cdef Py_ssize_t mask = self.hcap - 1
@@ -1136,7 +1136,7 @@ cdef class FastDatabase:
         self.e_off = off
         return 1
 
-    cdef inline const int32_t* entry(self, int64_t off):
+    cdef inline const int32_t* entry(self, int64_t off) noexcept:
         """Stack entries point into the statement arena (off < 0) or the work arena."""
         if off < 0:
             return self.exprs.d + (-off - 1)
@@ -1160,10 +1160,10 @@ cdef class FastDatabase:
     cdef inline int push_hyp(self, int32_t h) except -1:
         return self.push(-(<int64_t> self.st_expr.d[h]) - 1, self.st_len.d[h])
 
-    cdef bint hyp_active(self, int32_t h, int32_t t):
+    cdef inline bint hyp_active(self, int32_t h, int32_t t) noexcept:
         return h < t and t < self.st_end.d[h]
 
-    cdef bint has_dv(self, int32_t a, int32_t b):
+    cdef bint has_dv(self, int32_t a, int32_t b) noexcept:
         cdef int64_t key
         cdef Py_ssize_t lo = 0, hi = self.ndvkeys, mid
         if a > b:
@@ -1527,7 +1527,7 @@ cdef int cmp_int64(const void* a, const void* b) noexcept nogil:
 
 
 cdef int next_proof_token(const unsigned char* s, Py_ssize_t* pos, Py_ssize_t end,
-                          Py_ssize_t* a, Py_ssize_t* b):
+                          Py_ssize_t* a, Py_ssize_t* b) noexcept:
     """Next token of a stored proof, skipping what the lexer dropped when the
     proof was read: comments, invalid bytes and tokens with a stray '$'."""
     cdef Py_ssize_t i = pos[0], start
