@@ -760,6 +760,10 @@ cdef class FastDatabase:
                     if end == 46:
                         pf_end = a
                         break
+                    if end == 91:
+                        self.report(file, a, "E0201", self.name(label), "file inclusion inside a statement")
+                        lexer.push_back(a, b)
+                        return 0
                     if end:
                         self.report(file, a, "E0307", self.name(label),
                                     "proof broken off by '%s'" % lexer.text(a, b))
@@ -1419,6 +1423,17 @@ cdef class FastDatabase:
                 break
         return 2 if incomplete else 0
 
+    cdef int list_error(self, const unsigned char* s, Py_ssize_t i, Py_ssize_t end, int32_t t,
+                        str msg, Py_ssize_t off) except -1:
+        """A bad label-list entry is E0811, unless the list is never closed:
+        then it is the letters being read as labels, and the error is E0810."""
+        cdef Py_ssize_t a, b
+        while next_proof_token(s, &i, end, &a, &b):
+            if b - a == 1 and s[a] == 41:
+                return self.fail("E0811", msg, off)
+        return self.fail("E0810", "compressed proof has no ')' closing its label list",
+                         self.st_pf_eq.d[t])
+
     cdef int compressed(self, int32_t t, const unsigned char* s, Py_ssize_t i, Py_ssize_t end,
                         Py_ssize_t* last) except -1:
         cdef Py_ssize_t a, b, j, nletters = 0, close_off = -1, letters_start, m, k, idx
@@ -1437,17 +1452,17 @@ cdef class FastDatabase:
                 break
             sym = self.lookup(s + a, b - a)
             if sym < 0 or self.sym_label.d[sym] < 0:
-                return self.fail("E0811", "'%s' is not a label" % _clip((<bytes> s[a:b]).decode("ascii")), a)
+                return self.list_error(s, i, end, t, "'%s' is not a label" % _clip((<bytes> s[a:b]).decode("ascii")), a)
             st = self.sym_label.d[sym]
             if self.st_kind.d[st] == 102 or self.st_kind.d[st] == 101:
                 for j in range(m):
                     if self.fr_hyp.d[fo + j] == st:
-                        return self.fail("E0811", "mandatory hypothesis '%s' may not be listed"
+                        return self.list_error(s, i, end, t, "mandatory hypothesis '%s' may not be listed"
                                          % self.label_of(st), a)
                 if not self.hyp_active(st, t):
-                    return self.fail("E0811", "hypothesis '%s' is not active here" % self.label_of(st), a)
+                    return self.list_error(s, i, end, t, "hypothesis '%s' is not active here" % self.label_of(st), a)
             elif st >= t:
-                return self.fail("E0811", "'%s' is not defined before this theorem" % self.label_of(st), a)
+                return self.list_error(s, i, end, t, "'%s' is not defined before this theorem" % self.label_of(st), a)
             ivec_push(&self.listed, st)
         if not closed:
             return self.fail("E0810", "compressed proof has no ')' closing its label list",
@@ -1487,15 +1502,16 @@ cdef class FastDatabase:
                     can_save = True
                     continue
                 if ch >= 85:  # U-Y
+                    # n * 5 + digit > 2**62, tested before it can wrap
+                    if n > ((1ULL << 62) - (ch - 84)) // 5:
+                        return self.fail("E0812", "step number overflows", idx)
                     n = n * 5 + (ch - 84)
                     in_number = True
-                    if n > (1ULL << 62):
-                        return self.fail("E0812", "step number overflows", idx)
                     continue
+                if n > ((1ULL << 62) - (ch - 64)) // 20:
+                    return self.fail("E0812", "step number overflows", idx)
                 n = n * 20 + (ch - 64)
                 in_number = False
-                if n > (1ULL << 62):
-                    return self.fail("E0812", "step number overflows", idx)
                 if n <= <uint64_t> m:
                     self.push_hyp(self.fr_hyp.d[fo + n - 1])
                 elif n <= <uint64_t> (m + k):

@@ -343,7 +343,10 @@ class Reader:
                 if tok[0] == "$.":
                     break
                 if tok[0] in KEYWORDS:
-                    self.err(file, tok[1], "E0307", label, f"proof broken off by '{tok[0]}'")
+                    if tok[0] == "$[":
+                        self.err(file, tok[1], "E0201", label, "file inclusion inside a statement")
+                    else:
+                        self.err(file, tok[1], "E0307", label, f"proof broken off by '{tok[0]}'")
                     lexer.push_back(tok)
                     return
                 proof.append(tok)
@@ -663,8 +666,11 @@ class Checker:
         mandatory = list(thm.hyps)
         mandatory_labels = {h.label for h in mandatory}
         listed: list = []
+        if all(t != ")" for t, _ in toks):
+            raise ProofError("E0810", "compressed proof has no ')' closing its label list",
+                             thm.proof_offset)
         i = 1
-        while i < len(toks) and toks[i][0] != ")":
+        while toks[i][0] != ")":
             label, off = toks[i]
             target = self.labels.get(label)
             if target is None:
@@ -678,9 +684,6 @@ class Checker:
                 raise ProofError("E0811", f"'{label}' is not defined before this theorem", off)
             listed.append(target)
             i += 1
-        if i >= len(toks):
-            raise ProofError("E0810", "compressed proof has no ')' closing its label list",
-                             thm.proof_offset)
         letters: list[tuple[str, int]] = []  # (char, offset)
         for text, off in toks[i + 1:]:
             for j, ch in enumerate(text):
