@@ -556,7 +556,7 @@ cdef class FastDatabase:
             self.report(file, off, "E0201", "", "file inclusion is allowed only outside ${ $} blocks")
             return 0
         name = lexer.text(a, b)
-        base = os.path.dirname(self.sink.files[file][0])
+        base = os.path.dirname(os.path.realpath(self.sink.files[file][0]))  # where the file really is
         path = os.path.join(base, name)
         real = os.path.realpath(path)
         if not self.allow_outside and os.path.commonpath([real, self.root]) != self.root:

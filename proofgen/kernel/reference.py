@@ -235,7 +235,7 @@ class Reader:
             self.err(file, off, "E0201", "", "file inclusion is allowed only outside ${ $} blocks")
             return
         name = name_tok[0]
-        base = os.path.dirname(self.sink.files[file][0])
+        base = os.path.dirname(os.path.realpath(self.sink.files[file][0]))  # where the file really is
         path = os.path.join(base, name)
         real = os.path.realpath(path)
         if not self.limits.allow_outside_includes and os.path.commonpath([real, self.root]) != self.root:
