@@ -55,9 +55,6 @@ def cmd_verify(args) -> int:
         print("proofgen: the Cython engine is not built (pip install .); "
               "use --engine python", file=sys.stderr)
         return 1
-    if not os.path.exists(args.file):
-        print(f"{args.file}:0:0: error[E0902]: no such file", file=sys.stderr)
-        return 1
     db = load(args.file, engine=engine, limits=_limits(args))
     show = sys.stderr.isatty() and not args.json and db.proof_count >= 2000
     report = db.verify(jobs=max(1, args.jobs), progress=Progress("verifying", show))

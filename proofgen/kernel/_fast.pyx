@@ -489,7 +489,9 @@ cdef class FastDatabase:
         data = self.load_file(path, -1, 0)
         if data is None:
             return 0
-        self.read_file(data, self.add_file(path, data), True)
+        self.sink.files[0] = (path, data)
+        self.buffers[0] = data
+        self.read_file(data, 0, True)
         return 0
 
     cdef int add_file(self, path, bytes data) except -1:
@@ -497,6 +499,11 @@ cdef class FastDatabase:
         return self.sink.add_file(path, data)
 
     cdef object load_file(self, path, int file, Py_ssize_t off):
+        """The file's bytes, or None after reporting why not (against the
+        including file, or against the top file itself when file < 0)."""
+        top = file < 0
+        if top:
+            file = self.add_file(path, b"")
         try:
             size = os.path.getsize(path)
             if size > self.limits.max_file_bytes:
@@ -507,7 +514,7 @@ cdef class FastDatabase:
             with open(path, "rb") as fh:
                 return fh.read()
         except OSError as exc:
-            self.report(file, off, "E0203" if file >= 0 else "E0902", "",
+            self.report(file, off, "E0902" if top else "E0203", "",
                         "cannot read '%s': %s" % (path, exc.strerror or exc))
             return None
 

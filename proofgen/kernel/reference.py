@@ -183,10 +183,15 @@ class Reader:
         data = self._load(path, -1, 0)
         if data is None:
             return
-        file = self.sink.add_file(path, data)
-        self._read_file(data, file, top=True)
+        self.sink.files[0] = (path, data)
+        self._read_file(data, 0, top=True)
 
     def _load(self, path: str, file: int, off: int) -> Optional[bytes]:
+        """The file's bytes, or None after reporting why not (against the
+        including file, or against the top file itself when file < 0)."""
+        top = file < 0
+        if top:
+            file = self.sink.add_file(path, b"")
         try:
             size = os.path.getsize(path)
             if size > self.limits.max_file_bytes:
@@ -197,7 +202,7 @@ class Reader:
             with open(path, "rb") as fh:
                 return fh.read()
         except OSError as exc:
-            code = "E0203" if file >= 0 else "E0902"
+            code = "E0902" if top else "E0203"
             self.err(file, off, code, "", f"cannot read '{path}': {exc.strerror or exc}")
             return None
 
