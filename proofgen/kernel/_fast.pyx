@@ -279,9 +279,14 @@ cdef class FastDatabase:
 
     # scopes
     cdef IVec sc_hyp, sc_var, sc_float, sc_dv
-    cdef IVec active_hyps, active_ess, scope_vars, scope_floats, active_dv, sc_ess
-    cdef int snap_valid
-    cdef int32_t cur_snap, cur_nsnap
+    cdef IVec active_hyps, active_ess, scope_vars, scope_floats, sc_ess
+    cdef LVec active_dv        # keys of the $d pairs declared in open blocks
+    # $d pair key -> times declared in open blocks (open addressing, keys >= 0)
+    cdef int64_t* dvh_keys
+    cdef int32_t* dvh_cnt
+    cdef Py_ssize_t dvh_cap, dvh_n
+    cdef Py_ssize_t pairs_held, max_disjoint_pairs
+    cdef IVec tmp_vars
 
     # proof checking
     cdef IVec work
@@ -307,10 +312,22 @@ cdef class FastDatabase:
             self.htab[i] = -1
         self.names = NULL
         self.names_n = self.names_cap = 0
+        self.dvh_cap = 1 << 10
+        self.dvh_n = 0
+        self.dvh_keys = <int64_t*> malloc(self.dvh_cap * sizeof(int64_t))
+        self.dvh_cnt = <int32_t*> malloc(self.dvh_cap * sizeof(int32_t))
+        if self.dvh_keys == NULL or self.dvh_cnt == NULL:
+            raise MemoryError()
+        for i in range(self.dvh_cap):
+            self.dvh_keys[i] = -1
+            self.dvh_cnt[i] = 0
 
     def __dealloc__(self):
         free(self.htab)
         free(self.names)
+        free(self.dvh_keys)
+        free(self.dvh_cnt)
+        free(self.tmp_vars.d)
         free(self.name_len.d)
         free(self.sym_flags.d)
         free(self.sym_label.d)
@@ -379,7 +396,8 @@ cdef class FastDatabase:
         self.included = set()
         self.include_depth = 0
         self.stamp = 0
-        self.snap_valid = 0
+        self.max_disjoint_pairs = limits.max_disjoint_pairs
+        self.pairs_held = 0
         try:
             self.read_top(path)
         except ResourceError:
@@ -477,7 +495,12 @@ cdef class FastDatabase:
         self.hcap = cap
         return 0
 
-    cdef inline int32_t new_stamp(self):
+    cdef inline int32_t new_stamp(self) noexcept:
+        cdef Py_ssize_t i
+        if self.stamp >= (1 << 30):  # wrap around: forget every old mark
+            for i in range(self.sym_mark.n):
+                self.sym_mark.d[i] = 0
+            self.stamp = 0
         self.stamp += 1
         return self.stamp
 
@@ -707,6 +730,7 @@ cdef class FastDatabase:
 
     cdef int disjoint(self, IVec* toks, int file, Py_ssize_t off) except -1:
         cdef Py_ssize_t i, j
+        cdef int64_t key
         cdef int32_t sym, st = self.new_stamp()
         if toks.n < 4:
             self.report(file, off, "E0701", "", "$d needs at least two variables")
@@ -721,12 +745,88 @@ cdef class FastDatabase:
                             "'%s' in $d is not an active variable" % _clip(self.name(sym)))
                 return 0
             self.sym_mark.d[sym] = st
+        self.hold((toks.n // 2) * (toks.n // 2 - 1) // 2, off)
         for i in range(1, toks.n, 2):
             for j in range(i + 2, toks.n, 2):
-                ivec_push(&self.active_dv, toks.d[i])
-                ivec_push(&self.active_dv, toks.d[j])
-        self.snap_valid = 0
+                key = pair_key(toks.d[i], toks.d[j])
+                lvec_push(&self.active_dv, key)
+                self.dv_slot(key)[0] += 1
         return 0
+
+    # -- $d pairs -----------------------------------------------------------------
+    cdef int hold(self, Py_ssize_t pairs, Py_ssize_t off) except -1:
+        self.pairs_held += pairs
+        if self.pairs_held > self.max_disjoint_pairs:
+            raise ResourceError("more than %d $d pairs (max_disjoint_pairs)"
+                                % self.max_disjoint_pairs, off)
+        return 0
+
+    cdef inline Py_ssize_t dv_index(self, int64_t key) noexcept:
+        cdef uint64_t h = (<uint64_t> key) * 0x9E3779B97F4A7C15ULL
+        cdef Py_ssize_t mask = self.dvh_cap - 1
+        cdef Py_ssize_t i = <Py_ssize_t> ((h ^ (h >> 29)) & mask)
+        while self.dvh_keys[i] != key and self.dvh_keys[i] != -1:
+            i = (i + 1) & mask
+        return i
+
+    cdef int32_t* dv_slot(self, int64_t key) except NULL:
+        """The counter of a $d pair, created at 0 if new."""
+        cdef Py_ssize_t i = self.dv_index(key), j, cap
+        cdef int64_t* keys
+        cdef int32_t* cnt
+        if self.dvh_keys[i] == -1:
+            if 2 * (self.dvh_n + 1) > self.dvh_cap:
+                keys, cnt, cap = self.dvh_keys, self.dvh_cnt, self.dvh_cap
+                self.dvh_cap = cap * 2
+                self.dvh_keys = <int64_t*> malloc(self.dvh_cap * sizeof(int64_t))
+                self.dvh_cnt = <int32_t*> malloc(self.dvh_cap * sizeof(int32_t))
+                if self.dvh_keys == NULL or self.dvh_cnt == NULL:
+                    raise MemoryError()
+                for j in range(self.dvh_cap):
+                    self.dvh_keys[j] = -1
+                    self.dvh_cnt[j] = 0
+                for j in range(cap):
+                    if keys[j] != -1:
+                        i = self.dv_index(keys[j])
+                        self.dvh_keys[i] = keys[j]
+                        self.dvh_cnt[i] = cnt[j]
+                free(keys)
+                free(cnt)
+                i = self.dv_index(key)
+            self.dvh_keys[i] = key
+            self.dvh_n += 1
+        return &self.dvh_cnt[i]
+
+    cdef inline bint dv_active(self, int64_t key) noexcept:
+        return self.dvh_cnt[self.dv_index(key)] > 0
+
+    cdef Py_ssize_t pairs_among(self, IVec* vars, int32_t mark, LVec* out, Py_ssize_t off) except -1:
+        """Append to `out`, sorted and unique, the active $d pairs between
+        `vars` (all carrying sym_mark == mark).  Costs the smaller of (pairs
+        of variables, active pairs): see reference.Reader._pairs_among."""
+        cdef Py_ssize_t k = vars.n, i, j, start = out.n, n
+        cdef int64_t key
+        if k * (k - 1) // 2 <= self.active_dv.n:
+            for i in range(k):
+                for j in range(i + 1, k):
+                    key = pair_key(vars.d[i], vars.d[j])
+                    if self.dv_active(key):
+                        lvec_push(out, key)
+        else:
+            for i in range(self.active_dv.n):
+                key = self.active_dv.d[i]
+                if self.sym_mark.d[<int32_t> (key >> 32)] == mark and \
+                        self.sym_mark.d[<int32_t> (key & 0xFFFFFFFF)] == mark:
+                    lvec_push(out, key)
+        qsort(out.d + start, out.n - start, sizeof(int64_t), cmp_int64)
+        n = start
+        for i in range(start, out.n):
+            if n == start or out.d[n - 1] != out.d[i]:
+                out.d[n] = out.d[i]
+                n += 1
+        out.n = n
+        self.hold(n - start, off)
+        return n - start
 
     cdef int labelled(self, Lexer lexer, int file, Py_ssize_t off, Py_ssize_t lend) except -1:
         cdef Py_ssize_t a, b, eq_off = 0, pf_end = 0
@@ -964,40 +1064,47 @@ cdef class FastDatabase:
         self.st_ntpl.d[st] = self.st_len.d[st]
         self.template(st)
         # mandatory $d, as pairs of frame positions
+        self.tmp_vars.n = 0
+        for i in range(nf):
+            h = self.fr_hyp.d[self.st_frame.d[st] + i]
+            if self.st_kind.d[h] == 102:
+                ivec_push(&self.tmp_vars, self.exprs.d[self.st_expr.d[h] + 1])
+        o = self.snaps.n  # scratch space at the end of snaps
+        n = self.pairs_among(&self.tmp_vars, mark, &self.snaps, off)
         self.st_dv.d[st] = <int32_t> self.dvpairs.n
-        for i in range(0, self.active_dv.n, 2):
-            a = self.active_dv.d[i]
-            b = self.active_dv.d[i + 1]
-            if self.sym_mark.d[a] == mark and self.sym_mark.d[b] == mark:
-                ivec_push(&self.dvpairs, self.sym_pos.d[a])
-                ivec_push(&self.dvpairs, self.sym_pos.d[b])
-        self.st_ndv.d[st] = <int32_t> ((self.dvpairs.n - self.st_dv.d[st]) // 2)
+        for i in range(o, o + n):
+            ivec_push(&self.dvpairs, self.sym_pos.d[<int32_t> (self.snaps.d[i] >> 32)])
+            ivec_push(&self.dvpairs, self.sym_pos.d[<int32_t> (self.snaps.d[i] & 0xFFFFFFFF)])
+        self.snaps.n = o
+        self.st_ndv.d[st] = <int32_t> n
         if kind == 112:
             self.st_pf_eq.d[st] = eq_off
             self.st_pf_end.d[st] = pf_end
-            if not self.snap_valid:
-                self.snapshot()
-            self.st_snap.d[st] = self.cur_snap
-            self.st_nsnap.d[st] = self.cur_nsnap
+            self.proof_pairs(st, file, mark)
             ivec_push(&self.theorems, st)
         return 0
 
-    cdef int snapshot(self) except -1:
-        """Record the active $d pairs as sorted keys, shared by the theorems
-        that follow until the pairs change."""
-        cdef Py_ssize_t i, j, start = self.snaps.n
-        cdef int32_t a, b
-        cdef int64_t key
-        for i in range(0, self.active_dv.n, 2):
-            a = self.active_dv.d[i]
-            b = self.active_dv.d[i + 1]
-            if a > b:
-                a, b = b, a
-            lvec_push(&self.snaps, ((<int64_t> a) << 32) | b)
-        qsort(self.snaps.d + start, self.snaps.n - start, sizeof(int64_t), cmp_int64)
-        self.cur_snap = <int32_t> start
-        self.cur_nsnap = <int32_t> (self.snaps.n - start)
-        self.snap_valid = 1
+    cdef int proof_pairs(self, int32_t st, int file, int32_t mark) except -1:
+        """Store the active $d pairs among the variables this proof can
+        mention: the mandatory ones (already in tmp_vars, marked) and those
+        of the active $f hypotheses it cites."""
+        cdef bytes data = self.buffers[file]
+        cdef const unsigned char* s = <const unsigned char*> PyBytes_AS_STRING(data)
+        cdef Py_ssize_t i = self.st_pf_eq.d[st] + 2, a, b
+        cdef int32_t sym, h, var
+        while next_proof_token(s, &i, self.st_pf_end.d[st], &a, &b):
+            sym = self.lookup(s + a, b - a)
+            if sym < 0:
+                continue
+            h = self.sym_label.d[sym]
+            if h >= 0 and self.st_kind.d[h] == 102 and self.st_end.d[h] == NO_END:
+                var = self.exprs.d[self.st_expr.d[h] + 1]
+                if self.sym_mark.d[var] != mark:
+                    self.sym_mark.d[var] = mark
+                    ivec_push(&self.tmp_vars, var)
+        self.st_snap.d[st] = <int32_t> self.snaps.n
+        self.st_nsnap.d[st] = <int32_t> self.pairs_among(&self.tmp_vars, mark, &self.snaps,
+                                                         self.st_off.d[st])
         return 0
 
     cdef int open_scope(self) except -1:
@@ -1022,9 +1129,10 @@ cdef class FastDatabase:
         for i in range(self.sc_float.d[top], self.scope_floats.n):
             self.sym_float.d[self.scope_floats.d[i]] = -1
         self.scope_floats.n = self.sc_float.d[top]
-        if self.active_dv.n != self.sc_dv.d[top]:
-            self.active_dv.n = self.sc_dv.d[top]
-            self.snap_valid = 0
+        for i in range(self.sc_dv.d[top], self.active_dv.n):
+            self.dv_slot(self.active_dv.d[i])[0] -= 1
+        self.pairs_held -= self.active_dv.n - self.sc_dv.d[top]
+        self.active_dv.n = self.sc_dv.d[top]
         self.sc_hyp.n -= 1
         self.sc_var.n -= 1
         self.sc_float.n -= 1
@@ -1059,7 +1167,7 @@ cdef class FastDatabase:
         builds it), so rolling back means truncating the statement arrays."""
         cdef Py_ssize_t n_st = self.st_kind.n, n_expr = self.exprs.n, n_fr = self.fr_hyp.n
         cdef Py_ssize_t n_tpl = self.tpl.n, n_dv = self.dvpairs.n, n_snap = self.snaps.n
-        cdef Py_ssize_t n_thm = self.theorems.n, i
+        cdef Py_ssize_t n_thm = self.theorems.n, i, n_held = self.pairs_held
         cdef int32_t t
         cdef IVec* iv
         sink = Sink(self.limits.max_diagnostics)
@@ -1093,7 +1201,7 @@ cdef class FastDatabase:
             self.dvpairs.n = n_dv
             self.snaps.n = n_snap
             self.theorems.n = n_thm
-            self.snap_valid = 0
+            self.pairs_held = n_held
             self.buffers.pop()
             self.sink = saved_sink
         return sink, file
@@ -1192,7 +1300,8 @@ cdef class FastDatabase:
         """Cite assertion a at the top of the stack.  1 on a proof error."""
         cdef Py_ssize_t n = self.st_nframe.d[a], fo = self.st_frame.d[a], base, j, k, i, p, q
         cdef Py_ssize_t total, pos
-        cdef int32_t h, sym, ln, va, vb
+        cdef int32_t h, sym, ln, va, vb, mark_a, mark_b
+        cdef Py_ssize_t na
         cdef const int32_t* e
         cdef const int32_t* tp
         cdef const int32_t* sa
@@ -1256,7 +1365,8 @@ cdef class FastDatabase:
             return self.fail("E0808", "hypothesis %s of '%s' wants '%s', got '%s'"
                              % (self.label_of(h), self.label_of(a), self.preview(fo + j),
                                 self.entry_text(self.stk_off.d[base + j], ln)), off)
-        # disjoint variables
+        # disjoint variables: distinct variables of each side first, so the
+        # work is bounded by the theorem's pairs, not by the expressions' sizes
         for i in range(self.st_ndv.d[a]):
             p = self.dvpairs.d[self.st_dv.d[a] + 2 * i]
             q = self.dvpairs.d[self.st_dv.d[a] + 2 * i + 1]
@@ -1264,18 +1374,29 @@ cdef class FastDatabase:
                 continue
             sa = self.entry(self.sub_off.d[p])
             sb = self.entry(self.sub_off.d[q])
+            mark_a = self.new_stamp()
+            self.tmp_vars.n = 0
             for j in range(self.sub_len.d[p]):
                 va = sa[j]
-                if not self.sym_flags.d[va] & SYM_EVERVAR:
+                if self.sym_flags.d[va] & SYM_EVERVAR and self.sym_mark.d[va] != mark_a:
+                    self.sym_mark.d[va] = mark_a
+                    ivec_push(&self.tmp_vars, va)
+            na = self.tmp_vars.n
+            mark_b = self.new_stamp()
+            for k in range(self.sub_len.d[q]):
+                vb = sb[k]
+                if not self.sym_flags.d[vb] & SYM_EVERVAR or self.sym_mark.d[vb] == mark_b:
                     continue
-                for k in range(self.sub_len.d[q]):
-                    vb = sb[k]
-                    if not self.sym_flags.d[vb] & SYM_EVERVAR:
-                        continue
-                    if va == vb:
-                        return self.fail("E0809", "'%s' needs %s, %s disjoint, but both become "
-                                         "expressions containing '%s'" % (self.label_of(a),
-                                         self.var_of(fo + p), self.var_of(fo + q), self.name(va)), off)
+                if self.sym_mark.d[vb] == mark_a:
+                    return self.fail("E0809", "'%s' needs %s, %s disjoint, but both become "
+                                     "expressions containing '%s'" % (self.label_of(a),
+                                     self.var_of(fo + p), self.var_of(fo + q), self.name(vb)), off)
+                self.sym_mark.d[vb] = mark_b
+                ivec_push(&self.tmp_vars, vb)
+            for j in range(na):
+                va = self.tmp_vars.d[j]
+                for k in range(na, self.tmp_vars.n):
+                    vb = self.tmp_vars.d[k]
                     if not self.has_dv(va, vb):
                         return self.fail("E0809", "'%s' needs %s, %s disjoint, so this theorem needs "
                                          "'$d %s %s $.'" % (self.label_of(a), self.var_of(fo + p),
@@ -1537,6 +1658,13 @@ cdef class FastDatabase:
         if in_number:
             return self.fail("E0812", "compressed proof ends inside a step number", b - 1)
         return 2 if incomplete else 0
+
+
+cdef inline int64_t pair_key(int32_t a, int32_t b) noexcept:
+    """A $d pair as one sortable number, smaller symbol first."""
+    if a > b:
+        a, b = b, a
+    return ((<int64_t> a) << 32) | b
 
 
 cdef int cmp_int32(const void* a, const void* b) noexcept nogil:

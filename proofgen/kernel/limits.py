@@ -17,6 +17,8 @@ class Limits:
     max_proof_symbols: int = 1 << 25
     #: steps in one proof (normal labels or compressed numbers)
     max_proof_steps: int = 1 << 24
+    #: $d pairs held at once: active ones plus those stored for frames and proofs
+    max_disjoint_pairs: int = 1 << 22
     #: diagnostics kept; further ones are only counted
     max_diagnostics: int = 10_000
     #: size of one input file, in bytes

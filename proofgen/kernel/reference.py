@@ -12,6 +12,7 @@ the proof stack machine.  Both report through a `Sink`.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
@@ -22,6 +23,7 @@ from .model import Frame, Proof, Statement
 WHITESPACE = b" \t\n\r\f"
 KEYWORDS = {"${", "$}", "$c", "$v", "$f", "$e", "$d", "$a", "$p", "$.", "$=",
             "$(", "$)", "$[", "$]"}
+NEVER = sys.maxsize
 LABEL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
@@ -125,6 +127,10 @@ class Hyp:
     index: int  # position in the database, for order of appearance
     file: int
     offset: int
+    end: int = NEVER  # index of the first statement after its block closed
+
+    def active_at(self, index: int) -> bool:
+        return self.index < index < self.end
 
 
 @dataclass
@@ -140,15 +146,16 @@ class Assertion:
     # proofs only:
     proof_tokens: tuple[tuple[str, int], ...] = ()
     proof_offset: int = 0
-    active_hyps: dict = field(default_factory=dict)  # label -> Hyp, at this point
-    active_disjoint: frozenset = frozenset()  # every active pair, sorted tuples
+    # active $d pairs (sorted tuples) among the variables the proof can
+    # mention: the mandatory ones and those of the $f labels it cites
+    active_disjoint: frozenset = frozenset()
 
 
 @dataclass
 class Scope:
     variables: list[str] = field(default_factory=list)
     hyps: list[Hyp] = field(default_factory=list)
-    disjoint: list[tuple[str, str]] = field(default_factory=list)
+    disjoint: list[tuple[str, str]] = field(default_factory=list)  # pairs declared here
     floating: list[str] = field(default_factory=list)  # variables given a $f here
 
 
@@ -162,6 +169,8 @@ class Reader:
         self.active_float: dict[str, Hyp] = {}  # variable -> its active $f
         self.scopes: list[Scope] = [Scope()]
         self.labels: dict[str, object] = {}  # label -> Hyp | Assertion
+        self.active_pairs: dict[tuple[str, str], int] = {}  # $d pair -> times declared, active
+        self.pairs_held = 0  # $d pairs active or stored in frames, against max_disjoint_pairs
         self.order: list[object] = []  # labelled statements in order
         self.included: set[str] = set()
         self.root = ""
@@ -464,9 +473,33 @@ class Reader:
                 return
             seen.add(text)
         names = [t for t, _ in symbols]
+        self._hold(len(names) * (len(names) - 1) // 2, off)
         for i, x in enumerate(names):
             for y in names[i + 1:]:
-                self.scopes[-1].disjoint.append((min(x, y), max(x, y)))
+                pair = (min(x, y), max(x, y))
+                self.scopes[-1].disjoint.append(pair)
+                self.active_pairs[pair] = self.active_pairs.get(pair, 0) + 1
+
+    def _hold(self, pairs: int, off: int) -> None:
+        self.pairs_held += pairs
+        if self.pairs_held > self.limits.max_disjoint_pairs:
+            raise ResourceError(f"more than {self.limits.max_disjoint_pairs} $d pairs "
+                                "(max_disjoint_pairs)", off)
+
+    def _pairs_among(self, variables: set, off: int) -> frozenset:
+        """The active $d pairs between the given variables.  Costs the
+        smaller of (pairs of variables, active pairs), so neither many
+        variables nor a huge $d makes every assertion slow."""
+        k = len(variables)
+        if k * (k - 1) // 2 <= len(self.active_pairs):
+            ordered = sorted(variables)
+            found = frozenset(p for i, x in enumerate(ordered) for y in ordered[i + 1:]
+                              if (p := (x, y)) in self.active_pairs)
+        else:
+            found = frozenset(p for p in self.active_pairs
+                              if p[0] in variables and p[1] in variables)
+        self._hold(len(found), off)
+        return found
 
     def _floating(self, label, math, file, off) -> None:
         if len(math) != 2:
@@ -506,19 +539,29 @@ class Reader:
             mandatory_vars.update(s for s in h.expression if s in self.active_variables)
         frame_hyps = tuple(h for h in hyps
                            if h.kind == "e" or h.expression[1] in mandatory_vars)
-        all_dv = frozenset(p for scope in self.scopes for p in scope.disjoint)
-        mand_dv = frozenset(p for p in all_dv if p[0] in mandatory_vars and p[1] in mandatory_vars)
+        mand_dv = self._pairs_among(mandatory_vars, off)
         a = Assertion(label, kind, expr, len(self.order), file, off, frame_hyps, mand_dv)
         if kind == "p":
             a.proof_tokens = tuple(proof)
             a.proof_offset = proof_off
-            a.active_hyps = {h.label: h for h in hyps}
-            a.active_disjoint = all_dv
+            proof_vars = set(mandatory_vars)
+            for text, _ in proof:
+                hyp = self.labels.get(text)
+                if isinstance(hyp, Hyp) and hyp.kind == "f" and hyp.end == NEVER:
+                    proof_vars.add(hyp.expression[1])
+            a.active_disjoint = self._pairs_among(proof_vars, off)
         self.labels[label] = a
         self.order.append(a)
 
     def _close_scope(self) -> None:
         scope = self.scopes.pop()
+        for hyp in scope.hyps:
+            hyp.end = len(self.order)
+        for pair in scope.disjoint:
+            self.active_pairs[pair] -= 1
+            if not self.active_pairs[pair]:
+                del self.active_pairs[pair]
+        self.pairs_held -= len(scope.disjoint)
         for v in scope.variables:
             self.active_variables.discard(v)
         for v in scope.floating:
@@ -583,7 +626,7 @@ class Checker:
         if target is None:
             raise ProofError("E0801", f"'{_clip(label)}' is not a label", off)
         if isinstance(target, Hyp):
-            if thm.active_hyps.get(label) is not target:
+            if not target.active_at(thm.index):
                 raise ProofError("E0802", f"hypothesis '{label}' is not active here", off)
         elif target.index >= thm.index:
             raise ProofError("E0802", f"'{label}' is not defined before this theorem", off)
@@ -637,11 +680,15 @@ class Checker:
             sx, sy = subst[x], subst[y]
             if sx is UNKNOWN or sy is UNKNOWN:
                 continue
-            for a in (s for s in sx if s in self.variables):
-                for b in (s for s in sy if s in self.variables):
-                    if a == b:
-                        raise ProofError("E0809", f"'{target.label}' needs {x}, {y} disjoint, "
-                                                  f"but both become expressions containing '{a}'", off)
+            vx = sorted({s for s in sx if s in self.variables})
+            vy = sorted({s for s in sy if s in self.variables})
+            shared = set(vx) & set(vy)
+            if shared:
+                raise ProofError("E0809", f"'{target.label}' needs {x}, {y} disjoint, but both "
+                                          f"become expressions containing '{min(shared)}'", off)
+            # The pairs are distinct, so this stops within len(active_disjoint) + 1 tests.
+            for a in vx:
+                for b in vy:
                     if (min(a, b), max(a, b)) not in thm.active_disjoint:
                         raise ProofError("E0809", f"'{target.label}' needs {x}, {y} disjoint, so "
                                                   f"this theorem needs '$d {a} {b} $.'", off)
@@ -683,7 +730,7 @@ class Checker:
             if isinstance(target, Hyp):
                 if label in mandatory_labels:
                     raise ProofError("E0811", f"mandatory hypothesis '{label}' may not be listed", off)
-                if thm.active_hyps.get(label) is not target:
+                if not target.active_at(thm.index):
                     raise ProofError("E0811", f"hypothesis '{label}' is not active here", off)
             elif target.index >= thm.index:
                 raise ProofError("E0811", f"'{label}' is not defined before this theorem", off)
@@ -815,7 +862,7 @@ class ReferenceDatabase:
         sink = Sink(self.limits.max_diagnostics)
         sink.files = list(self.sink.files)
         file = sink.add_file(name, data)
-        saved_sink, saved_order = reader.sink, len(reader.order)
+        saved_sink, saved_order, saved_pairs = reader.sink, len(reader.order), reader.pairs_held
         reader.sink = sink
         try:
             try:
@@ -836,7 +883,7 @@ class ReferenceDatabase:
             for st in reader.order[saved_order:]:
                 del reader.labels[st.label]
             del reader.order[saved_order:]
-            reader.sink = saved_sink
+            reader.sink, reader.pairs_held = saved_sink, saved_pairs
         return sink, file
 
     def statements(self) -> Iterator[Statement]:
