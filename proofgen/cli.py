@@ -58,6 +58,15 @@ def cmd_verify(args) -> int:
     db = load(args.file, engine=engine, limits=_limits(args))
     show = sys.stderr.isatty() and not args.json and db.proof_count >= 2000
     report = db.verify(jobs=max(1, args.jobs), progress=Progress("verifying", show))
+    try:
+        _print_report(report, engine, args)
+    except BrokenPipeError:
+        # The reader went away (`| head`); the verdict still stands.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return report.exit_status(args.allow_incomplete)
+
+
+def _print_report(report, engine: str, args) -> None:
     out = sys.stdout
     for d in report.diagnostics:
         out.write((json.dumps(d.to_json()) if args.json else d.format()) + "\n")
@@ -73,13 +82,21 @@ def cmd_verify(args) -> int:
         print(f"{args.file}: {verdict}: {report.statements} statements, {report.proofs} proofs, "
               f"{len(report.errors)} errors, {len(report.incomplete)} incomplete, "
               f"{report.seconds:.2f} s ({engine} engine)", file=sys.stderr)
-    return report.exit_status(args.allow_incomplete)
+    out.flush()
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit 1: status 2 means 'only incomplete proofs'."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="proofgen", description=__doc__)
+    parser = _Parser(prog="proofgen", description=__doc__)
     parser.add_argument("--version", action="version", version=f"proofgen {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     v = sub.add_parser("verify", help="check every proof of a .mm database",
                        description="Check every proof of a Metamath database. Exit status: 0 all "
@@ -114,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         print("proofgen: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 0
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except MemoryError:
         print("proofgen: error[E0901]: out of memory; lower the resource limits", file=sys.stderr)
         return 1

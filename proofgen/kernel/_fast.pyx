@@ -26,6 +26,7 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 import os
 
 from .diagnostics import LineFinder, Sink
+from .files import FileProblem, read_source
 from .limits import DEFAULT_LIMITS, ResourceError
 from .model import Frame, Proof, Statement
 
@@ -253,7 +254,7 @@ cdef class FastDatabase:
     cdef list buffers          # file index -> bytes
     cdef object root
     cdef set included
-    cdef int include_depth
+    cdef list open_files       # (lexer, block depth at its start), innermost last
 
     # symbol table (labels and math symbols share it)
     cdef char* names
@@ -394,7 +395,7 @@ cdef class FastDatabase:
         self.allow_outside = limits.allow_outside_includes
         self.buffers = []
         self.included = set()
-        self.include_depth = 0
+        self.open_files = []
         self.stamp = 0
         self.max_disjoint_pairs = limits.max_disjoint_pairs
         self.pairs_held = 0
@@ -528,39 +529,39 @@ cdef class FastDatabase:
         if top:
             file = self.add_file(path, b"")
         try:
-            size = os.path.getsize(path)
-            if size > self.limits.max_file_bytes:
-                self.report(file, off, "E0901", "",
-                            "file '%s' has %d bytes, over the limit of %d (max_file_bytes)"
-                            % (path, size, self.limits.max_file_bytes))
-                return None
-            with open(path, "rb") as fh:
-                return fh.read()
-        except OSError as exc:
-            self.report(file, off, "E0902" if top else "E0203", "",
-                        "cannot read '%s': %s" % (path, exc.strerror or exc))
+            return read_source(path, self.limits.max_file_bytes)
+        except FileProblem as exc:
+            code, message = exc.args
+            self.report(file, off, "E0203" if code == "E0902" and not top else code, "", message)
             return None
 
     cdef int read_file(self, bytes data, int file, bint top) except -1:
-        cdef Lexer lexer = Lexer(data, file, self)
-        cdef Py_ssize_t depth0 = self.sc_hyp.n
-        try:
-            self.read_statements(lexer, file, depth0)
-        except ResourceError as exc:
-            if not getattr(exc, "reported", False):
+        """Read a file and, in place of each `$[ $]`, the file it includes
+        (a stack of open files, as in the reference engine)."""
+        cdef Lexer lexer
+        cdef Py_ssize_t depth0
+        self.open_files = [(Lexer(data, file, self), self.sc_hyp.n)]
+        while self.open_files:
+            lexer, depth0 = self.open_files[len(self.open_files) - 1]
+            try:
+                more = self.read_statement(lexer, lexer.file, depth0)
+            except ResourceError as exc:
                 msg, off = exc.args
-                self.report(file, off, "E0901", "", msg + "; reading stopped")
-                exc.reported = True
-            raise
-        if self.sc_hyp.n > depth0:
-            if top:
-                self.report(file, len(data), "E0302", "",
-                            "%d block(s) still open at end of file" % (self.sc_hyp.n - depth0))
-            else:
-                self.report(file, len(data), "E0205", "",
-                            "%d block(s) still open at end of an included file" % (self.sc_hyp.n - depth0))
-            while self.sc_hyp.n > depth0:
-                self.close_scope()
+                self.report(lexer.file, off, "E0901", "", msg + "; reading stopped")
+                raise
+            if more:
+                continue
+            self.open_files.pop()
+            if self.sc_hyp.n > depth0:
+                if not self.open_files and top:
+                    self.report(lexer.file, lexer.n, "E0302", "",
+                                "%d block(s) still open at end of file" % (self.sc_hyp.n - depth0))
+                else:
+                    self.report(lexer.file, lexer.n, "E0205", "",
+                                "%d block(s) still open at end of an included file"
+                                % (self.sc_hyp.n - depth0))
+                while self.sc_hyp.n > depth0:
+                    self.close_scope()
         return 0
 
     cdef int include_file(self, Lexer lexer, int file, Py_ssize_t off) except -1:
@@ -599,48 +600,48 @@ cdef class FastDatabase:
         if not os.path.isfile(real):
             self.report(file, a, "E0203", "", "included file '%s' not found" % _clip(name))
             return 0
-        if self.include_depth >= self.max_include_depth:
+        if len(self.open_files) > self.max_include_depth:
             raise ResourceError("files included more than %d deep (max_include_depth)"
                                 % self.max_include_depth, a)
         self.included.add(real)
         data = self.load_file(path, file, a)
         if data is None:
             return 0
-        self.include_depth += 1
-        self.read_file(data, self.add_file(path, data), False)
-        self.include_depth -= 1
+        self.open_files.append((Lexer(data, self.add_file(path, data), self), self.sc_hyp.n))
         return 0
 
     # -- statements -----------------------------------------------------------------
-    cdef int read_statements(self, Lexer lexer, int file, Py_ssize_t depth0) except -1:
+    cdef int read_statement(self, Lexer lexer, int file, Py_ssize_t depth0) except -1:
+        """Read one top-level item; 0 at the end of the file."""
         cdef Py_ssize_t a, b
         cdef int kw
-        while lexer.next(&a, &b):
-            kw = keyword_of(lexer.s, a, b)
-            if kw == 123:  # ${
-                if self.sc_hyp.n >= self.max_block_depth:
-                    raise ResourceError("blocks nested deeper than %d (max_block_depth)"
-                                        % self.max_block_depth, a)
-                self.open_scope()
-            elif kw == 125:  # $}
-                if self.sc_hyp.n <= depth0:
-                    self.report(file, a, "E0301", "", "'$}' without a matching '${'")
-                else:
-                    self.close_scope()
-            elif kw == 99 or kw == 118 or kw == 100:  # $c $v $d
-                self.declaration(lexer, file, a, kw)
-            elif kw == 91:  # $[
-                self.include_file(lexer, file, a)
-            elif kw == 93:
-                self.report(file, a, "E0202", "", "'$]' without '$['")
-            elif kw == 102 or kw == 101 or kw == 97 or kw == 112:  # $f $e $a $p
-                self.report(file, a, "E0304", "", "'%s' statement needs a label" % lexer.text(a, b))
-                self.body(lexer, file, a, -1, False, NULL)
-            elif kw:
-                self.report(file, a, "E0308", "", "unexpected '%s'" % lexer.text(a, b))
+        if not lexer.next(&a, &b):
+            return 0
+        kw = keyword_of(lexer.s, a, b)
+        if kw == 123:  # ${
+            if self.sc_hyp.n >= self.max_block_depth:
+                raise ResourceError("blocks nested deeper than %d (max_block_depth)"
+                                    % self.max_block_depth, a)
+            self.open_scope()
+        elif kw == 125:  # $}
+            if self.sc_hyp.n <= depth0:
+                self.report(file, a, "E0301", "", "'$}' without a matching '${'")
             else:
-                self.labelled(lexer, file, a, b)
-        return 0
+                self.close_scope()
+        elif kw == 99 or kw == 118 or kw == 100:  # $c $v $d
+            self.declaration(lexer, file, a, kw)
+        elif kw == 91:  # $[
+            self.include_file(lexer, file, a)
+        elif kw == 93:
+            self.report(file, a, "E0202", "", "'$]' without '$['")
+        elif kw == 102 or kw == 101 or kw == 97 or kw == 112:  # $f $e $a $p
+            self.report(file, a, "E0304", "", "'%s' statement needs a label" % lexer.text(a, b))
+            self.body(lexer, file, a, -1, False, NULL)
+        elif kw:
+            self.report(file, a, "E0308", "", "unexpected '%s'" % lexer.text(a, b))
+        else:
+            self.labelled(lexer, file, a, b)
+        return 1
 
     cdef int body(self, Lexer lexer, int file, Py_ssize_t off, int32_t label, bint stop_at_equals,
                   IVec* out) except -1:

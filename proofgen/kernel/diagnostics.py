@@ -129,6 +129,11 @@ class Sink:
         return len(self.files) - 1
 
     def report(self, file: int, offset: int, code: str, label: str, message: str) -> None:
+        # Clipped so that a huge label cannot turn into gigabytes of output.
+        if len(label) > 100:
+            label = label[:100] + "..."
+        if len(message) > 400:
+            message = message[:400] + "..."
         if len(self.raw) < self.cap:
             self.raw.append((file, offset, code, label, message))
         else:

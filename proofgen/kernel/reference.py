@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
 from .diagnostics import LineFinder, Sink
+from .files import FileProblem, read_source
 from .limits import DEFAULT_LIMITS, Limits, ResourceError
 from .model import Frame, Proof, Statement
 
@@ -174,7 +175,7 @@ class Reader:
         self.order: list[object] = []  # labelled statements in order
         self.included: set[str] = set()
         self.root = ""
-        self.include_depth = 0
+        self.open_files: list[tuple[Lexer, int]] = []  # (lexer, block depth at its start)
 
     # -- helpers ------------------------------------------------------------
     def err(self, file: int, off: int, code: str, label: str, msg: str) -> None:
@@ -202,35 +203,35 @@ class Reader:
         if top:
             file = self.sink.add_file(path, b"")
         try:
-            size = os.path.getsize(path)
-            if size > self.limits.max_file_bytes:
-                self.err(file, off, "E0901", "",
-                         f"file '{path}' has {size} bytes, over the limit of "
-                         f"{self.limits.max_file_bytes} (max_file_bytes)")
-                return None
-            with open(path, "rb") as fh:
-                return fh.read()
-        except OSError as exc:
-            code = "E0902" if top else "E0203"
-            self.err(file, off, code, "", f"cannot read '{path}': {exc.strerror or exc}")
+            return read_source(path, self.limits.max_file_bytes)
+        except FileProblem as exc:
+            code, message = exc.args
+            self.err(file, off, "E0203" if code == "E0902" and not top else code, "", message)
             return None
 
     def _read_file(self, data: bytes, file: int, top: bool) -> None:
-        lexer = Lexer(data, file, self.sink, self.limits)
-        depth0 = len(self.scopes)
-        try:
-            self._statements(lexer, file, depth0)
-        except ResourceError as exc:
-            if not getattr(exc, "reported", False):  # report once, where it happened
+        """Read a file and, in place of each `$[ $]`, the file it includes.
+        Open files are a stack, not a recursion, so include depth is bounded
+        by max_include_depth alone."""
+        self.open_files = [(Lexer(data, file, self.sink, self.limits), len(self.scopes))]
+        while self.open_files:
+            lexer, depth0 = self.open_files[-1]
+            try:
+                more = self._statement(lexer, lexer.file, depth0)
+            except ResourceError as exc:
                 msg, off = exc.args
-                self.err(file, off, "E0901", "", msg + "; reading stopped")
-                exc.reported = True
-            raise
-        if len(self.scopes) > depth0:
-            code, where = ("E0302", "end of file") if top else ("E0205", "end of an included file")
-            self.err(file, len(data), code, "", f"{len(self.scopes) - depth0} block(s) still open at {where}")
-            while len(self.scopes) > depth0:
-                self._close_scope()
+                self.err(lexer.file, off, "E0901", "", msg + "; reading stopped")
+                raise
+            if more:
+                continue
+            self.open_files.pop()
+            if len(self.scopes) > depth0:
+                outer = not self.open_files and top
+                code, where = ("E0302", "end of file") if outer else ("E0205", "end of an included file")
+                self.err(lexer.file, len(lexer.data), code, "",
+                         f"{len(self.scopes) - depth0} block(s) still open at {where}")
+                while len(self.scopes) > depth0:
+                    self._close_scope()
 
     def _include(self, lexer: Lexer, file: int, off: int) -> None:
         name_tok = lexer.next()
@@ -262,50 +263,50 @@ class Reader:
         if not os.path.isfile(real):
             self.err(file, name_tok[1], "E0203", "", f"included file '{_clip(name)}' not found")
             return
-        if self.include_depth >= self.limits.max_include_depth:
+        if len(self.open_files) > self.limits.max_include_depth:
             raise ResourceError(f"files included more than {self.limits.max_include_depth} "
                                 "deep (max_include_depth)", name_tok[1])
         self.included.add(real)
         data = self._load(path, file, name_tok[1])
         if data is None:
             return
-        self.include_depth += 1
-        self._read_file(data, self.sink.add_file(path, data), top=False)
-        self.include_depth -= 1
+        lexer = Lexer(data, self.sink.add_file(path, data), self.sink, self.limits)
+        self.open_files.append((lexer, len(self.scopes)))
 
     # -- statements ------------------------------------------------------------
-    def _statements(self, lexer: Lexer, file: int, depth0: int) -> None:
-        while True:
-            tok = lexer.next()
-            if tok is None:
-                return
-            text, off = tok
-            if text == "${":
-                if len(self.scopes) > self.limits.max_block_depth:
-                    raise ResourceError(f"blocks nested deeper than {self.limits.max_block_depth} "
-                                        "(max_block_depth)", off)
-                self.scopes.append(Scope())
-            elif text == "$}":
-                if len(self.scopes) <= depth0:
-                    self.err(file, off, "E0301", "", "'$}' without a matching '${'")
-                else:
-                    self._close_scope()
-            elif text in ("$c", "$v", "$d"):
-                body = self._body(lexer, file, off, "")
-                if body is not None:
-                    {"$c": self._constants, "$v": self._variables, "$d": self._disjoint}[text](
-                        body, file, off)
-            elif text == "$[":
-                self._include(lexer, file, off)
-            elif text == "$]":
-                self.err(file, off, "E0202", "", "'$]' without '$['")
-            elif text in ("$f", "$e", "$a", "$p"):
-                self.err(file, off, "E0304", "", f"'{text}' statement needs a label")
-                self._body(lexer, file, off, "")
-            elif text in KEYWORDS:  # $. $= out of place
-                self.err(file, off, "E0308", "", f"unexpected '{text}'")
+    def _statement(self, lexer: Lexer, file: int, depth0: int) -> bool:
+        """Read one top-level item; False at the end of the file."""
+        tok = lexer.next()
+        if tok is None:
+            return False
+        text, off = tok
+        if text == "${":
+            if len(self.scopes) > self.limits.max_block_depth:
+                raise ResourceError(f"blocks nested deeper than {self.limits.max_block_depth} "
+                                    "(max_block_depth)", off)
+            self.scopes.append(Scope())
+        elif text == "$}":
+            if len(self.scopes) <= depth0:
+                self.err(file, off, "E0301", "", "'$}' without a matching '${'")
             else:
-                self._labelled(lexer, file, text, off)
+                self._close_scope()
+        elif text in ("$c", "$v", "$d"):
+            body = self._body(lexer, file, off, "")
+            if body is not None:
+                {"$c": self._constants, "$v": self._variables, "$d": self._disjoint}[text](
+                    body, file, off)
+        elif text == "$[":
+            self._include(lexer, file, off)
+        elif text == "$]":
+            self.err(file, off, "E0202", "", "'$]' without '$['")
+        elif text in ("$f", "$e", "$a", "$p"):
+            self.err(file, off, "E0304", "", f"'{text}' statement needs a label")
+            self._body(lexer, file, off, "")
+        elif text in KEYWORDS:  # $. $= out of place
+            self.err(file, off, "E0308", "", f"unexpected '{text}'")
+        else:
+            self._labelled(lexer, file, text, off)
+        return True
 
     def _body(self, lexer: Lexer, file: int, off: int, label: str,
               stop_at_equals: bool = False) -> Optional[list[tuple[str, int]]]:
