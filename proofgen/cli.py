@@ -36,17 +36,33 @@ class Progress:
         sys.stderr.flush()
 
 
+LIMIT_OPTIONS = {  # option -> (Limits field, help)
+    "--max-expression": ("max_expression", "symbols in one expression"),
+    "--max-proof-symbols": ("max_proof_symbols", "symbols built by one proof"),
+    "--max-proof-steps": ("max_proof_steps", "steps in one proof"),
+    "--max-token-bytes": ("max_token_bytes", "bytes in one token"),
+    "--max-file-bytes": ("max_file_bytes", "bytes in one file"),
+    "--max-block-depth": ("max_block_depth", "nesting of ${ $}"),
+    "--max-include-depth": ("max_include_depth", "chain of $[ $] inclusions"),
+    "--max-disjoint-pairs": ("max_disjoint_pairs", "$d pairs held at once"),
+    "--max-diagnostics": ("max_diagnostics", "diagnostics shown"),
+}
+
+
 def _limits(args) -> Limits:
-    base = Limits()
-    return Limits(
-        max_token_bytes=args.max_token_bytes or base.max_token_bytes,
-        max_block_depth=args.max_block_depth or base.max_block_depth,
-        max_expression=args.max_expression or base.max_expression,
-        max_proof_symbols=args.max_proof_symbols or base.max_proof_symbols,
-        max_proof_steps=args.max_proof_steps or base.max_proof_steps,
-        max_diagnostics=args.max_diagnostics or base.max_diagnostics,
-        allow_outside_includes=args.allow_outside_includes,
-    )
+    chosen = {field: getattr(args, field) for field, _ in LIMIT_OPTIONS.values()
+              if getattr(args, field) is not None}
+    return Limits(allow_outside_includes=args.allow_outside_includes, **chosen)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not positive")
+    return value
 
 
 def cmd_verify(args) -> int:
@@ -102,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Check every proof of a Metamath database. Exit status: 0 all "
                        "proofs verified; 1 errors; 2 only incomplete ('?') proofs.")
     v.add_argument("file", help="the .mm file (included files are read too)")
-    v.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+    v.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1,
                    help="worker processes for proof checking (default: all cores)")
     v.add_argument("--engine", choices=ENGINES, default=None,
                    help="cython (fast, default) or python (the readable reference)")
@@ -112,13 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--allow-outside-includes", action="store_true",
                    help="let $[ $] include files outside the database's folder")
     lim = v.add_argument_group("resource limits (exceeding one is error E0901)")
-    lim.add_argument("--max-expression", type=int, metavar="N", help="symbols in one expression")
-    lim.add_argument("--max-proof-symbols", type=int, metavar="N",
-                     help="symbols built by one proof")
-    lim.add_argument("--max-proof-steps", type=int, metavar="N", help="steps in one proof")
-    lim.add_argument("--max-token-bytes", type=int, metavar="N", help="bytes in one token")
-    lim.add_argument("--max-block-depth", type=int, metavar="N", help="nesting of ${ $}")
-    lim.add_argument("--max-diagnostics", type=int, metavar="N", help="diagnostics shown")
+    defaults = Limits()
+    for option, (field, help_text) in LIMIT_OPTIONS.items():
+        lim.add_argument(option, dest=field, type=_positive, metavar="N",
+                         help=f"{help_text} (default {getattr(defaults, field):,})")
     v.set_defaults(func=cmd_verify)
     return parser
 

@@ -12,6 +12,7 @@ the proof stack machine.  Both report through a `Sink`.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
@@ -21,15 +22,15 @@ from .files import FileProblem, read_source
 from .limits import DEFAULT_LIMITS, Limits, ResourceError
 from .model import Frame, Proof, Statement
 
-WHITESPACE = b" \t\n\r\f"
 KEYWORDS = {"${", "$}", "$c", "$v", "$f", "$e", "$d", "$a", "$p", "$.", "$=",
             "$(", "$)", "$[", "$]"}
 NEVER = sys.maxsize
 LABEL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
-def is_valid_byte(b: int) -> bool:
-    return 0x21 <= b <= 0x7E or b in WHITESPACE
+SPACE_RUN = re.compile(rb"[ \t\n\r\f]*")
+INVALID_RUN = re.compile(rb"[^\x21-\x7e \t\n\r\f]+")
+TOKEN_RUN = re.compile(rb"[\x21-\x7e]+")
 
 
 # ---------------------------------------------------------------------------
@@ -47,31 +48,22 @@ class Lexer:
     def _raw(self) -> Optional[tuple[str, int]]:
         """Next whitespace-delimited token, or None at end of file.  A run of
         invalid bytes is reported once and separates tokens."""
-        data, n = self.data, len(self.data)
-        i = self.pos
-        while True:
-            while i < n and data[i] in WHITESPACE:
-                i += 1
-            if i < n and not is_valid_byte(data[i]):
-                start = i
-                while i < n and not is_valid_byte(data[i]):
-                    i += 1
-                self.sink.report(self.file, start, "E0101", "",
-                                 f"invalid byte 0x{data[start]:02X}"
-                                 " (only printable ASCII, space, tab, LF, CR and FF are allowed)")
-                continue
-            break
-        if i >= n:
-            self.pos = n
+        data = self.data
+        i = SPACE_RUN.match(data, self.pos).end()
+        while (bad := INVALID_RUN.match(data, i)) is not None:
+            self.sink.report(self.file, i, "E0101", "",
+                             f"invalid byte 0x{data[i]:02X}"
+                             " (only printable ASCII, space, tab, LF, CR and FF are allowed)")
+            i = SPACE_RUN.match(data, bad.end()).end()
+        token = TOKEN_RUN.match(data, i)
+        if token is None:
+            self.pos = len(data)
             return None
-        start = i
-        while i < n and 0x21 <= data[i] <= 0x7E:
-            i += 1
-        self.pos = i
-        if i - start > self.limits.max_token_bytes:
-            raise ResourceError(f"token of {i - start} bytes exceeds the limit of "
+        start, self.pos = i, token.end()
+        if self.pos - start > self.limits.max_token_bytes:
+            raise ResourceError(f"token of {self.pos - start} bytes exceeds the limit of "
                                 f"{self.limits.max_token_bytes} (max_token_bytes)", start)
-        return data[start:i].decode("ascii"), start
+        return token.group().decode("ascii"), start
 
     def push_back(self, tok: tuple[str, int]) -> None:
         self.pending.append(tok)
