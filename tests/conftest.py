@@ -10,7 +10,8 @@ import pytest
 from proofgen.kernel import ENGINES, fast_engine_available, load
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFORMANCE = ROOT.parent / "shared" / "conformance" / "metamath-test"
+# The public metamath-test suite (MIT; see its LICENSE), with its expected verdicts.
+CONFORMANCE = ROOT / "tests" / "data" / "metamath-test"
 DATABASES = Path(os.environ.get("PROOFGEN_DATABASES", "/usr/share/metamath/databases"))
 
 

@@ -1,4 +1,4 @@
-"""Conformance tests for the spec checklist (/work/shared/spec/metamath-checklist.md).
+"""Conformance tests for the spec checklist (the Metamath spec checklist: rules 1-36).
 
 One test (or one parametrized table) per checklist rule, in checklist order.
 Names say the rule and the verdict: `test_r01_...` / `test_a05_...` use the
