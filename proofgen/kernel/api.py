@@ -69,6 +69,12 @@ class Database:
         return self._db.statements()
 
     @property
+    def sources(self) -> list[tuple[str, bytes]]:
+        """(name, contents) of every file read, in the order they were opened;
+        for tools that read comments (`$j`, `$t`) the kernel skips."""
+        return [(name, data) for name, data in self._db.sink.files if data]
+
+    @property
     def proof_count(self) -> int:
         return self._db.proof_count()
 

@@ -1,0 +1,12 @@
+"""Syntax trees: the grammar a database defines with its syntax axioms, a
+tree for every statement, and the tree toolkit the generator works with.
+
+Imports only the kernel.
+"""
+from .database import Syntax, Tree, make_parser
+from .grammar import Grammar, Rule, Variable
+from .parser import ParseResult, ReferenceParser
+from .typecodes import Typecodes, parse_override, read_j_commands
+
+__all__ = ["Syntax", "Tree", "make_parser", "Grammar", "Rule", "Variable", "ParseResult",
+           "ReferenceParser", "Typecodes", "parse_override", "read_j_commands"]

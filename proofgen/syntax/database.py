@@ -1,0 +1,161 @@
+"""Every statement of a database as a tree.
+
+    from proofgen.kernel import load
+    from proofgen.syntax import Syntax
+
+    syn = Syntax.of(load("set.mm"))
+    syn.trees["ax-mp"]          # Tree('|-', (wi-id, ph-id, ps-id)) ...
+    syn.text(syn.trees["ax-1"])  # '|- ( ph -> ( ps -> ph ) )'
+    syn.diagnostics              # grammar problems, failed and ambiguous parses
+
+`Syntax.of` reads the database's statements once, builds the grammar (see
+`grammar`), and parses every `$e $a $p` statement (and `$f`, trivially).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Optional, Sequence
+
+from ..kernel import Database, Diagnostic, Statement
+from . import typecodes as tc_mod
+from .grammar import Grammar, build
+from .parser import ParseResult, ReferenceParser
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A parsed statement: its typecode (`|-`, `wff`, ...) and the tree of its body."""
+
+    typecode: str
+    term: tuple[int, ...]
+
+
+@dataclass
+class Syntax:
+    grammar: Grammar
+    trees: dict[str, Tree] = field(default_factory=dict)
+    statements: list[Statement] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)
+    unparsed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    engine: str = "cython"
+
+    # -- construction ---------------------------------------------------
+    @classmethod
+    def of(cls, db: Database, override: Optional[Mapping[str, Optional[str]]] = None,
+           engine: str = "cython", statements: Optional[Sequence[Statement]] = None) -> "Syntax":
+        """Build the grammar of `db` and parse all its statements."""
+        statements = list(db.statements()) if statements is None else list(statements)
+        declared = tc_mod.from_j_commands(tc_mod.read_j_commands(db.sources))
+        return cls.from_statements(statements, declared, override, engine)
+
+    @classmethod
+    def from_statements(cls, statements: Sequence[Statement],
+                        declared: Optional[tc_mod.Typecodes] = None,
+                        override: Optional[Mapping[str, Optional[str]]] = None,
+                        engine: str = "cython") -> "Syntax":
+        start = time.perf_counter()
+        codes = tc_mod.infer(statements, declared, dict(override or {}))
+        g = build(statements, codes)
+        syn = cls(g, statements=list(statements), engine=engine)
+        syn.diagnostics.extend(g.problems)
+        parser = make_parser(g, engine)
+        _decide_logical_types(syn, parser)
+        syn._parse_all(parser)
+        syn.seconds = time.perf_counter() - start
+        return syn
+
+    def _parse_all(self, parser) -> None:
+        g = self.grammar
+        var_types: dict[str, str] = {}
+        for s in self.statements:
+            if s.kind == "f":
+                if len(s.expression) == 2:
+                    var_types[s.expression[1]] = s.expression[0]
+                    if s.expression[0] in g.type_index:
+                        v = g.variable(s.expression[1], s.expression[0])
+                        self.trees[s.label] = Tree(s.typecode, (v,))
+                continue
+            target = g.typecodes.parse_type(s.typecode)
+            if target is None or target not in g.type_index:
+                self._report(s, "E1003", f"typecode {s.typecode} is not parsed as any syntax "
+                             "typecode; declare it with $j syntax or --typecodes")
+                continue
+            toks = g.tokens(s.body, var_types)
+            if toks is None:
+                bad = next(x for x in s.body if x not in g.symbol_index and x not in var_types)
+                self._report(s, "E1003", f"symbol {bad} is neither a constant nor a typed variable")
+                continue
+            result = parser.parse(toks, g.type_index[target])
+            self._record(s, target, result)
+
+    def _record(self, s: Statement, target: str, result: ParseResult) -> None:
+        g = self.grammar
+        if result.term is None:
+            where = ""
+            if 0 < result.longest < len(s.body):
+                where = (f"; the longest part that is a {target} ends at symbol "
+                         f"{result.longest} ({s.body[result.longest - 1]})")
+            self._report(s, "E1003", f"{' '.join(s.body)[:200]} does not parse as a {target}{where}")
+            return
+        self.trees[s.label] = Tree(s.typecode, result.term)
+        if result.ambiguous:
+            self.ambiguous.append(s.label)
+            self.diagnostics.append(Diagnostic(
+                s.file, s.line, 0, "E1004", s.label,
+                f"ambiguous: {g_sexp(g, result.term)} and {g_sexp(g, result.alternative)} "
+                "print the same"))
+
+    def _report(self, s: Statement, code: str, message: str) -> None:
+        self.unparsed.append(s.label)
+        self.diagnostics.append(Diagnostic(s.file, s.line, 0, code, s.label, message))
+
+    # -- questions -----------------------------------------------------
+    @property
+    def is_tree_grammar(self) -> bool:
+        """True when every statement has exactly one tree under a sound grammar."""
+        return not self.grammar.excluded and not self.ambiguous and not self.unparsed
+
+    def text(self, tree: Tree) -> str:
+        return " ".join([tree.typecode] + self.grammar.unparse(tree.term))
+
+
+def g_sexp(g: Grammar, term: Sequence[int]) -> str:
+    from .formats import sexp
+    return sexp(g, term)
+
+
+def make_parser(g: Grammar, engine: str):
+    if engine == "python":
+        return ReferenceParser(g)
+    if engine == "cython":
+        from ._parse import FastParser
+        return FastParser(g)
+    raise ValueError(f"unknown engine {engine!r}; choose cython or python")
+
+
+def _decide_logical_types(syn: Syntax, parser) -> None:
+    """A logical typecode with no `$j` and no `wff` is parsed as the syntax
+    typecode most of its first statements parse as."""
+    g = syn.grammar
+    undecided = [t for t, target in g.typecodes.logical.items() if target is None]
+    if not undecided:
+        return
+    samples: dict[str, list[list[int]]] = {t: [] for t in undecided}
+    var_types: dict[str, str] = {}
+    for s in syn.statements:
+        if s.kind == "f" and len(s.expression) == 2:
+            var_types[s.expression[1]] = s.expression[0]
+        elif s.typecode in samples and len(samples[s.typecode]) < 50:
+            toks = g.tokens(s.body, var_types)
+            if toks is not None:
+                samples[s.typecode].append(toks)
+    for t, bodies in samples.items():
+        best, best_count = None, 0
+        for target in g.types:
+            count = sum(parser.parse(b, g.type_index[target]).term is not None for b in bodies)
+            if count > best_count:
+                best, best_count = target, count
+        g.typecodes.logical[t] = best
