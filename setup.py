@@ -5,6 +5,8 @@ from setuptools import Extension, setup
 extensions = [
     Extension("proofgen.kernel._fast", ["proofgen/kernel/_fast.pyx"],
               extra_compile_args=["-O3"]),
+    Extension("proofgen.syntax._parse", ["proofgen/syntax/_parse.pyx"],
+              extra_compile_args=["-O3"]),
 ]
 
 setup(ext_modules=cythonize(extensions, language_level=3,
