@@ -101,6 +101,125 @@ def _print_report(report, engine: str, args) -> None:
     out.flush()
 
 
+def _syntax_of(args):
+    """Read the database and parse every statement; None (after printing
+    the kernel's errors) when the file cannot be read cleanly."""
+    from .syntax import Syntax, parse_override
+    try:
+        override = parse_override(args.typecodes) if args.typecodes else None
+    except ValueError as exc:
+        print(f"proofgen: error: --typecodes: {exc}", file=sys.stderr)
+        return None
+    engine = "cython" if fast_engine_available() else "python"
+    db = load(args.file, engine=engine,
+              limits=Limits(allow_outside_includes=args.allow_outside_includes))
+    errors = [d for d in db.read_diagnostics if d.severity == "error"]
+    if errors:
+        for d in errors:
+            print(d.format(), file=sys.stderr)
+        print(f"{args.file}: cannot build the grammar of a database with reading errors "
+              f"({len(errors)}); `proofgen verify` shows them all", file=sys.stderr)
+        return None
+    return db, Syntax.of(db, override=override, engine=engine)
+
+
+def cmd_parse(args) -> int:
+    from .syntax.formats import sexp, to_json
+    loaded = _syntax_of(args)
+    if loaded is None:
+        return 1
+    db, syn = loaded
+    g = syn.grammar
+    wanted = set(args.label) if args.label else None
+    if wanted:
+        missing = sorted(wanted - {s.label for s in syn.statements})
+        if missing:
+            print(f"proofgen: error: no statement labelled {', '.join(missing)} in {args.file}",
+                  file=sys.stderr)
+            return 1
+    out = sys.stdout
+    try:
+        for s in syn.statements:
+            if (wanted and s.label not in wanted) or (not wanted and s.kind == "f"):
+                continue
+            tree = syn.trees.get(s.label)
+            if tree is None:
+                continue
+            if args.format == "json":
+                out.write(json.dumps({"label": s.label, "kind": s.kind, "typecode": s.typecode,
+                                      "tree": to_json(g, tree.term)}) + "\n")
+            else:
+                out.write(f"{s.label} {s.typecode} {sexp(g, tree.term)}\n")
+        out.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    problems = [d for d in syn.diagnostics
+                if not wanted or d.label in wanted or d.code == "E1002"]
+    for d in problems:
+        print(d.format(), file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_grammar(args) -> int:
+    from .syntax.proofs import check_proof_syntax
+    loaded = _syntax_of(args)
+    if loaded is None:
+        return 1
+    db, syn = loaded
+    g = syn.grammar
+    info = g.describe()
+    probe = None if args.probe == 0 else syn.probe(args.probe)
+    replayed = None
+    if args.proofs:
+        report = db.verify(jobs=os.cpu_count() or 1)
+        if report.errors:
+            print(f"{args.file}: proofs are not replayed: the database has "
+                  f"{len(report.errors)} proof errors (see `proofgen verify`)", file=sys.stderr)
+        else:
+            replayed, found = check_proof_syntax(syn)
+            syn.diagnostics.extend(found)
+    parsed = sum(1 for s in syn.statements if s.kind != "f" and s.label in syn.trees)
+    total = sum(1 for s in syn.statements if s.kind != "f")
+    ok = syn.is_tree_grammar and not any(d.code == "E1005" for d in syn.diagnostics)
+    info.update({
+        "file": args.file, "statements": total, "parsed": parsed,
+        "unparsed": len(syn.unparsed), "ambiguous_statements": len(syn.ambiguous),
+        "probe": None if probe is None else {"strings": probe.strings, "of": probe.total,
+                                               "ambiguous_rules": len(probe.ambiguous)},
+        "proofs_replayed": replayed, "tree_grammar": ok, "seconds": round(syn.seconds, 3),
+    })
+    if args.json:
+        for d in syn.diagnostics:
+            print(json.dumps(d.to_json()))
+        print(json.dumps({"grammar": info}))
+        return 0 if ok else 1
+    for d in syn.diagnostics:
+        print(d.format())
+    codes = g.typecodes
+
+    def src(t):
+        return f" ({codes.source.get(t, '?')})"
+    print(f"{args.file}:")
+    print("  syntax typecodes: " + ", ".join(t + src(t) for t in codes.syntax))
+    print("  logical typecodes: " + (", ".join(f"{t} as {codes.logical[t]}{src(t)}"
+                                                for t in codes.logical) or "none"))
+    print(f"  rules: {info['rules']} (" + ", ".join(f"{t} {n}" for t, n in
+                                                   info["rules_per_type"].items()) + ")")
+    print("  type conversions: " + (", ".join(info["conversions"]) or "none"))
+    print("  left-recursive types: " + (", ".join(info["left_recursive_types"]) or "none"))
+    print(f"  statements: {parsed} of {total} parsed, {len(syn.ambiguous)} ambiguous")
+    if probe is not None:
+        print(f"  probe: {probe.strings} of {probe.total} nested-rule strings parsed, "
+              f"{len(probe.ambiguous)} rules with ambiguous strings"
+              + ("" if probe.complete else " (budget reached; raise --probe)"))
+    if replayed is not None:
+        print(f"  proofs: {replayed} replayed on trees, "
+              f"{sum(d.code == 'E1005' for d in syn.diagnostics)} disagree with the parser")
+    print("  verdict: " + ("unambiguous tree grammar" if ok else
+                           "NOT a sound tree grammar (see the errors above)"))
+    return 0 if ok else 1
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors exit 1: status 2 means 'only incomplete proofs'."""
 
@@ -133,6 +252,39 @@ def build_parser() -> argparse.ArgumentParser:
         lim.add_argument(option, dest=field, type=_positive, metavar="N",
                          help=f"{help_text} (default {getattr(defaults, field):,})")
     v.set_defaults(func=cmd_verify)
+
+    def syntax_options(p):
+        p.add_argument("file", help="the .mm file")
+        p.add_argument("--typecodes", metavar="MAP",
+                       help="override the typecodes: comma-separated LOGICAL=SYNTAX (e.g. "
+                       "'|-=wff') or SYNTAX entries; default: $j comments, then inference")
+        p.add_argument("--allow-outside-includes", action="store_true",
+                       help="let $[ $] include files outside the database's folder")
+
+    p = sub.add_parser("parse", help="print the syntax tree of statements",
+                       description="Parse statements with the grammar of the database's syntax "
+                       "axioms and print their trees, one statement per line. Exit 1 if a "
+                       "printed statement does not parse or is ambiguous.")
+    syntax_options(p)
+    p.add_argument("--label", "-l", action="append", metavar="L",
+                   help="only this statement (repeatable); default: every $e $a $p")
+    p.add_argument("--format", choices=("sexp", "json"), default="sexp",
+                   help="sexp: 'label typecode (wi ph ps)'; json: one object per line")
+    p.set_defaults(func=cmd_parse)
+
+    gr = sub.add_parser("grammar", help="report the grammar and any ambiguity",
+                        description="Build the grammar from the syntax axioms, parse every "
+                        "statement, search for ambiguous strings, and report. Exit 1 unless "
+                        "the grammar is an unambiguous tree grammar.")
+    syntax_options(gr)
+    gr.add_argument("--probe", type=int, default=1_000_000, metavar="N",
+                    help="parse at most N nested-rule strings looking for ambiguity "
+                    "(0: skip; default 1,000,000)")
+    gr.add_argument("--proofs", action="store_true",
+                    help="also verify the proofs and replay them on trees, checking that "
+                    "each builds the tree the parser reads")
+    gr.add_argument("--json", action="store_true", help="diagnostics and summary as JSON lines")
+    gr.set_defaults(func=cmd_grammar)
     return parser
 
 

@@ -71,6 +71,13 @@ CODES: dict[str, str] = {
     # resource limits
     "E0901": "resource limit exceeded",
     "E0902": "cannot read file",
+    # grammar and syntax trees (reported by proofgen.syntax; listed here so
+    # that the table stays the one place codes are defined)
+    "E1001": "typecode has no syntax type",
+    "E1002": "not a tree grammar",
+    "E1003": "statement does not parse",
+    "E1004": "ambiguous grammar",
+    "E1005": "proof builds a different tree",
 }
 
 

@@ -39,8 +39,11 @@ class Syntax:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     ambiguous: list[str] = field(default_factory=list)
     unparsed: list[str] = field(default_factory=list)
+    #: syntax axioms the probe found ambiguous strings around
+    ambiguous_rules: list[str] = field(default_factory=list)
     seconds: float = 0.0
     engine: str = "cython"
+    sources: list[tuple[str, bytes]] = field(default_factory=list)
 
     # -- construction ---------------------------------------------------
     @classmethod
@@ -48,8 +51,12 @@ class Syntax:
            engine: str = "cython", statements: Optional[Sequence[Statement]] = None) -> "Syntax":
         """Build the grammar of `db` and parse all its statements."""
         statements = list(db.statements()) if statements is None else list(statements)
-        declared = tc_mod.from_j_commands(tc_mod.read_j_commands(db.sources))
-        return cls.from_statements(statements, declared, override, engine)
+        sources = db.sources
+        declared = tc_mod.from_j_commands(tc_mod.read_j_commands(sources))
+        syn = cls.from_statements(statements, declared, override, engine)
+        syn.sources = sources
+        syn.diagnostics = locate(syn.diagnostics, sources)
+        return syn
 
     @classmethod
     def from_statements(cls, statements: Sequence[Statement],
@@ -80,9 +87,11 @@ class Syntax:
                 continue
             target = g.typecodes.parse_type(s.typecode)
             if target is None or target not in g.type_index:
-                self._report(s, "E1003", f"typecode {s.typecode} is not parsed as any syntax "
+                self._report(s, "E1001", f"typecode {s.typecode} is not parsed as any syntax "
                              "typecode; declare it with $j syntax or --typecodes")
                 continue
+            if s.label in g.excluded:
+                continue  # reported with the grammar
             toks = g.tokens(s.body, var_types)
             if toks is None:
                 bad = next(x for x in s.body if x not in g.symbol_index and x not in var_types)
@@ -116,10 +125,25 @@ class Syntax:
     @property
     def is_tree_grammar(self) -> bool:
         """True when every statement has exactly one tree under a sound grammar."""
-        return not self.grammar.excluded and not self.ambiguous and not self.unparsed
+        return not (self.grammar.excluded or self.ambiguous or self.unparsed
+                    or self.ambiguous_rules)
 
     def text(self, tree: Tree) -> str:
         return " ".join([tree.typecode] + self.grammar.unparse(tree.term))
+
+    def parser(self):
+        """A parser for this grammar (the engine the trees were made with)."""
+        return make_parser(self.grammar, self.engine)
+
+    def probe(self, budget: Optional[int] = 1_000_000):
+        """Search for ambiguity beyond the statements (see `ambiguity.probe`);
+        what it finds is added to `diagnostics` and `ambiguous_grammar`."""
+        from .ambiguity import probe
+        result = probe(self.grammar, self.parser(), budget)
+        found = locate(result.ambiguous, self.sources)
+        self.diagnostics.extend(found)
+        self.ambiguous_rules.extend(d.label for d in found)
+        return result
 
 
 def g_sexp(g: Grammar, term: Sequence[int]) -> str:
@@ -149,6 +173,8 @@ def _decide_logical_types(syn: Syntax, parser) -> None:
         if s.kind == "f" and len(s.expression) == 2:
             var_types[s.expression[1]] = s.expression[0]
         elif s.typecode in samples and len(samples[s.typecode]) < 50:
+            if s.label in g.excluded:
+                continue  # reported with the grammar
             toks = g.tokens(s.body, var_types)
             if toks is not None:
                 samples[s.typecode].append(toks)
@@ -159,3 +185,39 @@ def _decide_logical_types(syn: Syntax, parser) -> None:
             if count > best_count:
                 best, best_count = target, count
         g.typecodes.logical[t] = best
+
+
+def locate(diagnostics: list[Diagnostic], sources: Sequence[tuple[str, bytes]]) -> list[Diagnostic]:
+    """Fill in the column of diagnostics that know their line and label:
+    the column where the label is written on that line.  One pass per file."""
+    data = dict(sources)
+    found: dict[int, int] = {}
+    order = sorted(range(len(diagnostics)), key=lambda i: (diagnostics[i].file, diagnostics[i].line))
+    cur, pos, line_no = None, 0, 1
+    for i in order:
+        d = diagnostics[i]
+        text = data.get(d.file)
+        if d.column or not d.line or not d.label or text is None:
+            continue
+        if d.file != cur:
+            cur, pos, line_no = d.file, 0, 1
+        while line_no < d.line and pos >= 0:
+            pos = text.find(b"\n", pos)
+            pos = pos + 1 if pos >= 0 else -1
+            line_no += 1
+        if pos < 0:
+            continue
+        end = text.find(b"\n", pos)
+        line = text[pos:end if end >= 0 else len(text)]
+        label = d.label.encode()
+        j = line.find(label)
+        while j >= 0:
+            after = j + len(label)
+            if (j == 0 or line[j - 1:j].isspace()) and \
+                    (after == len(line) or line[after:after + 1].isspace()):
+                found[i] = j + 1
+                break
+            j = line.find(label, j + 1)
+    return [Diagnostic(d.file, d.line, found.get(i, d.column or (1 if d.line else 0)),
+                       d.code, d.label, d.message) if not d.column else d
+            for i, d in enumerate(diagnostics)]

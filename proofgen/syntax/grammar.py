@@ -74,6 +74,10 @@ class Grammar:
     problems: list[Diagnostic] = field(default_factory=list)
     #: types that can start with themselves (`term` in `a '`): fine, noted
     left_recursive: list[str] = field(default_factory=list)
+    #: per type, the variables the database declares, in declaration order
+    declared: dict[int, list[int]] = field(default_factory=dict)
+    declared_names: set[str] = field(default_factory=set)
+    variable_names: set[str] = field(default_factory=set)
 
     # -- ids ------------------------------------------------------------
     def constant(self, symbol: str) -> int:
@@ -91,20 +95,54 @@ class Grammar:
         if v is None:
             v = self.variable_index[key] = -1 - len(self.variables)
             self.variables.append(Variable(name, t))
+            self.variable_names.add(name)
         return v
+
+    def _stem(self, t: int, upper: bool) -> str:
+        # `&W` for wff; the whole type name when two types share an initial
+        name = self.types[t]
+        initial = name[:1]
+        if sum(1 for x in self.types if x[:1].lower() == initial.lower()) > 1 or not initial:
+            return "&" + name + ("" if upper else ".")
+        return "&" + (initial.upper() if upper else initial.lower())
 
     def fresh_variable(self, type_: int | str, taken: Iterable[str] = ()) -> int:
         """A new variable of this type whose name clashes with no symbol."""
         t = self.type_index[type_] if isinstance(type_, str) else type_
         used = set(taken)
-        stem = "&" + (self.types[t][:1].upper() or "V")
+        stem = self._stem(t, upper=False)
         n = 1
         while True:
             name = f"{stem}{n}"
-            if name not in self.symbol_index and (name, t) not in self.variable_index \
-                    and name not in used and not any(v.name == name for v in self.variables):
+            if name not in self.symbol_index and name not in self.variable_names \
+                    and name not in used:
                 return self.variable(name, t)
             n += 1
+
+    def canonical_variable(self, type_: int, k: int) -> int:
+        """The k-th canonical variable of a type: its declared variables in
+        declaration order (`ph`, `ps`, `ch` ... for set.mm's wff), then
+        `&W1`, `&W2` ...: a function of (type, k) only, so canonical forms
+        agree between processes."""
+        declared = self.declared[type_]
+        if k < len(declared):
+            return declared[k]
+        n = k - len(declared)
+        name = self._extra_name(type_, self._stem(type_, upper=True), n)
+        return self.variable(name, type_)
+
+    def _extra_name(self, type_: int, stem: str, n: int) -> str:
+        # the n-th name of the form stem+number that clashes with no symbol
+        # and no declared variable (deterministic)
+        k, found = 0, -1
+        while True:
+            k += 1
+            name = f"{stem}{k}"
+            if name in self.symbol_index or name in self.declared_names:
+                continue
+            found += 1
+            if found == n:
+                return name
 
     def type_of(self, node: int) -> int:
         """The type of a term whose root is `node`."""
@@ -130,32 +168,46 @@ class Grammar:
         return out
 
     def unparse(self, term: Sequence[int]) -> list[str]:
-        """The tokens a term prints as: exactly the string it was parsed from."""
-        out: list[str] = []
-        pos = self._unparse(term, 0, out)
+        """The symbols a term prints as: exactly the string it was parsed from."""
+        return [self.symbols[i] if i >= 0 else self.variables[-1 - i].name
+                for i in self.term_tokens(term)]
+
+    def term_tokens(self, term: Sequence[int]) -> list[int]:
+        """A term's string as ids (constants >= 0, variables < 0): what
+        `tokens` gives for the printed string."""
+        out: list[int] = []
+        # an explicit stack of (term position, pattern index) so that very
+        # deep terms cannot exhaust Python's recursion limit
+        stack: list[tuple[int, int, list[int]]] = []
+        pos = self._open(term, 0, stack, out)
+        while stack:
+            node, i, starts = stack.pop()
+            pattern = self.rules[node].pattern
+            while i < len(pattern) and pattern[i] >= 0:
+                out.append(pattern[i])
+                i += 1
+            if i < len(pattern):
+                k = sum(1 for x in pattern[:i] if x < 0)
+                stack.append((node, i + 1, starts))
+                self._open(term, starts[self.rules[node].order[k]], stack, out)
         if pos != len(term):
             raise ValueError("not a single well-formed term")
         return out
 
-    def _unparse(self, term: Sequence[int], pos: int, out: list[str]) -> int:
+    def _open(self, term, pos, stack, out) -> int:
+        """Start printing the subterm at `pos`; returns the position after it."""
         node = term[pos]
-        pos += 1
         if node < 0:
-            out.append(self.variables[-1 - node].name)
-            return pos
+            out.append(node)
+            return pos + 1
         rule = self.rules[node]
         starts = []
+        p = pos + 1
         for _ in range(rule.arity):
-            starts.append(pos)
-            pos = _skip(self, term, pos)
-        k = 0
-        for item in rule.pattern:
-            if item >= 0:
-                out.append(self.symbols[item])
-            else:
-                self._unparse(term, starts[rule.order[k]], out)
-                k += 1
-        return pos
+            starts.append(p)
+            p = _skip(self, term, p)
+        stack.append((node, 0, starts))
+        return p
 
     def describe(self) -> dict:
         """A summary for people and for `proofgen grammar --json`."""
@@ -199,6 +251,8 @@ def build(statements: Iterable[Statement], typecodes: Typecodes) -> Grammar:
             if len(s.expression) == 2:
                 floats[s.label] = (s.expression[0], s.expression[1])
                 variable_names.add(s.expression[1])
+                if s.expression[0] in g.type_index:  # ids in declaration order
+                    g.variable(s.expression[1], s.expression[0])
             continue
         for sym in s.body:
             if sym not in variable_names:
@@ -208,6 +262,10 @@ def build(statements: Iterable[Statement], typecodes: Typecodes) -> Grammar:
         _add_rule(g, s, floats)
     _check_conversion_cycles(g)
     _find_left_recursion(g)
+    g.declared = {t: [] for t in range(len(g.types))}
+    for i, v in enumerate(g.variables):
+        g.declared[v.type].append(-1 - i)
+        g.declared_names.add(v.name)
     return g
 
 

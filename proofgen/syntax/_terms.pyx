@@ -1,0 +1,254 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The tree toolkit's hot operations in C: same methods and results as
+`terms.TermKit` (tests hold both to that).
+
+Terms stay Python tuples of ints (they are dict keys everywhere else); the
+speed comes from walking them with C loops and C arity/type tables instead
+of slicing children out.
+"""
+from libc.stdint cimport int32_t
+from libc.stdlib cimport malloc, realloc, free
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM, PyTuple_GET_SIZE, PyTuple_GET_ITEM
+from cpython.ref cimport Py_INCREF, PyObject
+
+
+cdef inline long _at(tuple t, Py_ssize_t i):
+    return <long> <object> PyTuple_GET_ITEM(t, i)
+
+
+cdef class FastTermKit:
+    cdef object g
+    cdef int32_t* arity
+    cdef int32_t* rtype
+    cdef Py_ssize_t nrules
+    cdef int32_t* vtype
+    cdef Py_ssize_t nvars, vcap
+
+    def __cinit__(self):
+        self.arity = self.rtype = self.vtype = NULL
+
+    def __dealloc__(self):
+        free(self.arity)
+        free(self.rtype)
+        free(self.vtype)
+
+    def __init__(self, g):
+        self.g = g
+        self.nrules = len(g.rules)
+        self.arity = <int32_t*> malloc((self.nrules + 1) * sizeof(int32_t))
+        self.rtype = <int32_t*> malloc((self.nrules + 1) * sizeof(int32_t))
+        if self.arity == NULL or self.rtype == NULL:
+            raise MemoryError()
+        for i, r in enumerate(g.rules):
+            self.arity[i] = r.arity
+            self.rtype[i] = r.type
+        self.nvars = self.vcap = 0
+        self._sync()
+
+    cdef int _sync(self) except -1:
+        # variables may be added to the grammar (fresh ones) at any time
+        cdef int32_t* p
+        variables = self.g.variables
+        cdef Py_ssize_t n = len(variables)
+        if n <= self.nvars:
+            return 0
+        if n > self.vcap:
+            self.vcap = max(n, 2 * self.vcap, 64)
+            p = <int32_t*> realloc(self.vtype, self.vcap * sizeof(int32_t))
+            if p == NULL:
+                raise MemoryError()
+            self.vtype = p
+        while self.nvars < n:
+            self.vtype[self.nvars] = variables[self.nvars].type
+            self.nvars += 1
+        return 0
+
+    cdef inline int32_t _type(self, long node) except -2:
+        if node >= 0:
+            if node >= self.nrules:
+                raise ValueError(f"no rule {node}")
+            return self.rtype[node]
+        if -1 - node >= self.nvars:
+            self._sync()
+            if -1 - node >= self.nvars:
+                raise ValueError(f"no variable {node}")
+        return self.vtype[-1 - node]
+
+    cdef inline Py_ssize_t _skip(self, tuple t, Py_ssize_t pos) except -1:
+        cdef Py_ssize_t need = 1
+        cdef long node
+        cdef Py_ssize_t n = PyTuple_GET_SIZE(t)
+        while need:
+            if pos >= n:
+                raise ValueError("truncated term")
+            node = _at(t, pos)
+            pos += 1
+            if node >= 0:
+                if node >= self.nrules:
+                    raise ValueError(f"no rule {node}")
+                need += self.arity[node] - 1
+            else:
+                need -= 1
+        return pos
+
+    def type_of(self, tuple term):
+        return self._type(_at(term, 0))
+
+    def depth(self, tuple term):
+        cdef Py_ssize_t i, n = PyTuple_GET_SIZE(term), best = 0, top = 0
+        cdef long node
+        cdef int32_t a
+        cdef int32_t* pending = <int32_t*> malloc((n + 1) * sizeof(int32_t))
+        if pending == NULL:
+            raise MemoryError()
+        try:
+            for i in range(n):
+                node = _at(term, i)
+                if top + 1 > best:
+                    best = top + 1
+                a = self.arity[node] if 0 <= node < self.nrules else 0
+                if a:
+                    pending[top] = a
+                    top += 1
+                    continue
+                while top:
+                    pending[top - 1] -= 1
+                    if pending[top - 1]:
+                        break
+                    top -= 1
+        finally:
+            free(pending)
+        return best
+
+    def substitute(self, tuple term, dict subst):
+        cdef Py_ssize_t i, j, n = PyTuple_GET_SIZE(term), total = 0
+        cdef long node
+        cdef object piece
+        # two passes: size, then fill (no intermediate list)
+        for i in range(n):
+            node = _at(term, i)
+            if node < 0:
+                piece = subst.get(node)
+                if piece is not None:
+                    total += PyTuple_GET_SIZE(<tuple> piece)
+                    continue
+            total += 1
+        out = PyTuple_New(total)
+        j = 0
+        cdef object x
+        cdef Py_ssize_t k
+        for i in range(n):
+            x = <object> PyTuple_GET_ITEM(term, i)
+            node = <long> x
+            if node < 0:
+                piece = subst.get(node)
+                if piece is not None:
+                    for k in range(PyTuple_GET_SIZE(<tuple> piece)):
+                        y = <object> PyTuple_GET_ITEM(<tuple> piece, k)
+                        Py_INCREF(y)
+                        PyTuple_SET_ITEM(out, j, y)
+                        j += 1
+                    continue
+            Py_INCREF(x)
+            PyTuple_SET_ITEM(out, j, x)
+            j += 1
+        return out
+
+    def match(self, tuple pattern, tuple term, subst=None):
+        cdef dict s = dict(subst) if subst else {}
+        cdef Py_ssize_t i = 0, j = 0, end, n = PyTuple_GET_SIZE(pattern), m = PyTuple_GET_SIZE(term)
+        cdef long p
+        cdef object bound
+        while i < n:
+            p = _at(pattern, i)
+            if j >= m:
+                return None
+            if p < 0:
+                end = self._skip(term, j)
+                piece = term[j:end]
+                bound = s.get(p)
+                if bound is None:
+                    if self._type(_at(term, j)) != self._type(p):
+                        return None
+                    s[p] = piece
+                elif bound != piece:
+                    return None
+                j = end
+            else:
+                if _at(term, j) != p:
+                    return None
+                j += 1
+            i += 1
+        return s
+
+    def unify(self, a, b, subst=None):
+        cdef dict s = dict(subst) if subst else {}
+        # pairs of (term, position) still to unify
+        cdef list todo = [(tuple(a), 0, tuple(b), 0)]
+        cdef tuple x, y
+        cdef Py_ssize_t xp, yp, xe, ye, k, ar
+        cdef long xn, yn
+        while todo:
+            x, xp, y, yp = todo.pop()
+            x, xp = self._walk(x, xp, s)
+            y, yp = self._walk(y, yp, s)
+            xn = _at(x, xp)
+            yn = _at(y, yp)
+            if xn < 0 and yn < 0 and xn == yn:
+                continue
+            if xn < 0:
+                if not self._bind(xn, y, yp, s):
+                    return None
+            elif yn < 0:
+                if not self._bind(yn, x, xp, s):
+                    return None
+            elif xn != yn:
+                return None
+            else:
+                ar = self.arity[xn]
+                xe = xp + 1
+                ye = yp + 1
+                for k in range(ar):
+                    todo.append((x, xe, y, ye))
+                    if k + 1 < ar:
+                        xe = self._skip(x, xe)
+                        ye = self._skip(y, ye)
+        out = {}
+        for v, t in s.items():
+            out[v] = self._resolve(t, s)
+        return out
+
+    cdef tuple _walk(self, tuple t, Py_ssize_t pos, dict s):
+        cdef long node = _at(t, pos)
+        cdef object bound
+        while node < 0:
+            bound = s.get(node)
+            if bound is None:
+                break
+            t = <tuple> bound
+            pos = 0
+            node = _at(t, 0)
+        return t, pos
+
+    cdef object _resolve(self, tuple t, dict s):
+        cdef Py_ssize_t i
+        cdef bint again = True
+        while again:
+            again = False
+            for i in range(PyTuple_GET_SIZE(t)):
+                if _at(t, i) < 0 and _at(t, i) in s:
+                    again = True
+                    break
+            if again:
+                t = self.substitute(t, s)
+        return t
+
+    cdef bint _bind(self, long v, tuple t, Py_ssize_t pos, dict s) except -1:
+        cdef Py_ssize_t end = self._skip(t, pos), i
+        if self._type(_at(t, pos)) != self._type(v):
+            return False
+        piece = t[pos:end]
+        if v in self._resolve(piece, s):
+            return False  # occurs check
+        s[v] = piece
+        return True
