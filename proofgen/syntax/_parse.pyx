@@ -12,7 +12,7 @@ from libc.stdlib cimport malloc, realloc, free
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 from cpython.ref cimport Py_INCREF
 
-from .parser import ParseResult, build_tries
+from .parser import ParseResult, build_tries, step_budget
 
 
 cdef struct Vec:
@@ -55,6 +55,10 @@ cdef struct Frame:
     int32_t item    # next item at `pos` to try for the current nt edge
 
 
+class _Exhausted(Exception):
+    pass
+
+
 cdef class FastParser:
     cdef object g
     # tries: node -> [nt_start, nt_end) into nt_type/nt_child, [end_start, end_end) into end_rule
@@ -72,6 +76,8 @@ cdef class FastParser:
     cdef Py_ssize_t frames_cap
     cdef int32_t* toks
     cdef Py_ssize_t ntoks, cur_first
+    cdef public long long steps       # frames pushed + derivations added, last parse
+    cdef long long budget
 
     def __cinit__(self):
         self.ckeys = NULL
@@ -199,6 +205,9 @@ cdef class FastParser:
         """A derivation of (type_, end) from the current position."""
         cdef Py_ssize_t it, j
         cdef int32_t before, same
+        self.steps += 1
+        if self.steps > self.budget:
+            raise _Exhausted()
         it = -1
         for j in range(self.cur_first, self.it_type.n):
             if self.it_type.d[j] == type_ and self.it_end.d[j] == end:
@@ -299,6 +308,9 @@ cdef class FastParser:
     cdef int _push_frame(self, Py_ssize_t depth, int32_t node, int32_t pos, int32_t nk,
                          int32_t count) except -1:
         cdef Frame* p
+        self.steps += 1
+        if self.steps > self.budget:
+            raise _Exhausted()
         if depth >= self.frames_cap:
             self.frames_cap = self.frames_cap * 2 if self.frames_cap else 64
             p = <Frame*> realloc(self.frames, self.frames_cap * sizeof(Frame))
@@ -323,8 +335,16 @@ cdef class FastParser:
             f = &self.frames[depth]
         return 0
 
-    def parse(self, tokens, int type_):
+    def parse(self, tokens, int type_, budget=None):
         """Same contract as `ReferenceParser.parse`."""
+        self.budget = step_budget(len(tokens)) if budget is None else budget
+        self.steps = 0
+        try:
+            return self._parse(tokens, type_)
+        except _Exhausted:
+            return ParseResult(None, exhausted=True)
+
+    def _parse(self, tokens, int type_):
         cdef Py_ssize_t n = len(tokens), i, j, whole = -1
         cdef int32_t tok, root, it, longest = 0
         cdef int32_t vt

@@ -20,7 +20,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 from ..kernel import Database, Diagnostic, Statement
 from . import typecodes as tc_mod
 from .grammar import Grammar, build
-from .parser import ParseResult, ReferenceParser
+from .parser import ParseResult, ReferenceParser, step_budget
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,10 @@ class Syntax:
     def _parse_all(self, parser) -> None:
         g = self.grammar
         var_types: dict[str, str] = {}
+        # Work for the whole database is bounded too, so that a hostile
+        # grammar cannot make thousands of statements each take their full
+        # per-statement budget.  Real grammars use under 10 steps a symbol.
+        left = 20_000_000 + 200 * sum(len(s.expression) for s in self.statements)
         for s in self.statements:
             if s.kind == "f":
                 if len(s.expression) == 2:
@@ -87,8 +91,10 @@ class Syntax:
                 continue
             target = g.typecodes.parse_type(s.typecode)
             if target is None or target not in g.type_index:
-                self._report(s, "E1001", f"typecode {s.typecode} is not parsed as any syntax "
-                             "typecode; declare it with $j syntax or --typecodes")
+                why = (f"is parsed as {target}, which is not a syntax typecode" if target
+                       else "is not parsed as any syntax typecode")
+                self._report(s, "E1001", f"typecode {s.typecode} {why}; declare it with "
+                             "$j syntax or --typecodes")
                 continue
             if s.label in g.excluded:
                 continue  # reported with the grammar
@@ -97,11 +103,16 @@ class Syntax:
                 bad = next(x for x in s.body if x not in g.symbol_index and x not in var_types)
                 self._report(s, "E1003", f"symbol {bad} is neither a constant nor a typed variable")
                 continue
-            result = parser.parse(toks, g.type_index[target])
+            result = parser.parse(toks, g.type_index[target], min(step_budget(len(toks)), left))
+            left = max(0, left - parser.steps)
             self._record(s, target, result)
 
     def _record(self, s: Statement, target: str, result: ParseResult) -> None:
         g = self.grammar
+        if result.exhausted:
+            self._report(s, "E0901", "parsing gave up at its work budget: the grammar is "
+                         "too ambiguous for this statement")
+            return
         if result.term is None:
             where = ""
             if 0 < result.longest < len(s.body):

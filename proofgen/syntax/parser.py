@@ -36,12 +36,26 @@ class _Node:
 class ParseResult:
     """`term` is the tree (None when the string does not parse); when the
     string is ambiguous `alternative` is a second, different tree.
-    `longest` is how many symbols the longest parsing prefix covers."""
+    `longest` is how many symbols the longest parsing prefix covers;
+    `exhausted` says the parse gave up at its step budget."""
 
     term: Optional[tuple[int, ...]]
     ambiguous: bool = False
     alternative: Optional[tuple[int, ...]] = None
     longest: int = 0
+    exhausted: bool = False
+
+
+def step_budget(n: int) -> int:
+    """Work allowed for parsing n symbols (trie frames + derivations).
+    Real grammars need a few dozen steps per symbol; a pathologically
+    ambiguous grammar needs n**3, so without a budget a long statement
+    could keep the parser busy for hours."""
+    return 200_000 + 2_000 * n
+
+
+class _Exhausted(Exception):
+    pass
 
 
 class _Item:
@@ -77,7 +91,20 @@ class ReferenceParser:
         self.g = g
         self.by_const, self.by_type = build_tries(g)
 
-    def parse(self, tokens: Sequence[int], type_: int) -> ParseResult:
+    def parse(self, tokens: Sequence[int], type_: int, budget: Optional[int] = None) -> ParseResult:
+        self.budget = step_budget(len(tokens)) if budget is None else budget
+        self.steps = 0
+        try:
+            return self._parse(tokens, type_)
+        except _Exhausted:
+            return ParseResult(None, exhausted=True)
+
+    def _tick(self) -> None:
+        self.steps += 1
+        if self.steps > self.budget:
+            raise _Exhausted()
+
+    def _parse(self, tokens: Sequence[int], type_: int) -> ParseResult:
         g = self.g
         n = len(tokens)
         # chart[i]: type -> list of items starting at i (complete once i is done)
@@ -87,6 +114,7 @@ class ReferenceParser:
             work: list[_Item] = []
 
             def add(type_, end, deriv, count):
+                self._tick()
                 item = items.get((type_, end))
                 if item is None:
                     item = items[(type_, end)] = _Item(type_, end)
@@ -98,6 +126,7 @@ class ReferenceParser:
                     work.append(item)
 
             def walk(node: _Node, pos: int, kids: tuple, count: int):
+                self._tick()
                 for rid in node.ends:
                     add(g.rules[rid].type, pos, (rid, kids), count)
                 if pos < n:
@@ -132,24 +161,28 @@ class ReferenceParser:
         self._emit(whole, alt, True)
         return ParseResult(tuple(term), True, tuple(alt), n)
 
-    def _emit(self, item: _Item, out: list[int], alternative: bool) -> None:
+    def _emit(self, top: _Item, out: list[int], alternative: bool) -> None:
         """Prefix order of the item's first tree, or (alternative=True) of a
         second, different one: its second derivation, or else the first with
-        one ambiguous child replaced by that child's alternative."""
-        deriv = item.derivs[0]
-        swap = None
-        if alternative:
-            if len(item.derivs) > 1:
-                deriv = item.derivs[1]
-            else:
-                swap = next(k for k in deriv[1] if k.count > 1)
-        node, kids = deriv
-        out.append(node)
-        if node < 0:
-            return
-        order = self.g.rules[node].order
-        by_slot = [None] * len(kids)
-        for k, kid in enumerate(kids):
-            by_slot[order[k]] = kid
-        for kid in by_slot:
-            self._emit(kid, out, kid is swap)
+        one ambiguous child replaced by that child's alternative.  Iterative:
+        trees can be far deeper than Python's recursion limit."""
+        stack = [(top, alternative)]
+        while stack:
+            item, alt = stack.pop()
+            deriv = item.derivs[0]
+            swap = None
+            if alt:
+                if len(item.derivs) > 1:
+                    deriv = item.derivs[1]
+                else:
+                    swap = next(k for k in deriv[1] if k.count > 1)
+            node, kids = deriv
+            out.append(node)
+            if node < 0:
+                continue
+            order = self.g.rules[node].order
+            by_slot = [None] * len(kids)
+            for k, kid in enumerate(kids):
+                by_slot[order[k]] = kid
+            for kid in reversed(by_slot):
+                stack.append((kid, kid is swap))

@@ -6,8 +6,8 @@ Databases in the set.mm family say so in `$j` comments:
 
 read by `read_j_commands`.  Where a database says nothing, `infer` decides
 from the statements themselves: a typecode that types a variable (`$f`) or
-only ever appears in `$a` statements is a syntax typecode, any other is
-logical; a logical typecode is parsed as `wff` when there is such a syntax
+only ever appears in `$a` statements (`|-` excepted) is a syntax typecode,
+any other is logical; a logical typecode is parsed as `wff` when there is such a syntax
 typecode, otherwise as the syntax typecode most of its statements parse as
 (decided later by the grammar).  Users can override both.
 """
@@ -133,7 +133,9 @@ def infer(statements: Iterable[Statement], declared: Optional[Typecodes] = None,
                 axiom_types.append(t)
         else:
             proved.add(t)
-    for t in float_types + [t for t in axiom_types if t not in proved]:
+    # `|-` is the provability typecode by Metamath convention, even in a
+    # database of axioms only
+    for t in float_types + [t for t in axiom_types if t not in proved and t != "|-"]:
         if t not in tc.syntax and t not in tc.logical:
             _add_syntax(tc, t, "inferred")
     for t in axiom_types + sorted(proved):
@@ -144,10 +146,9 @@ def infer(statements: Iterable[Statement], declared: Optional[Typecodes] = None,
         if target is None or target == t:
             _add_syntax(tc, t, "override")
         else:
-            tc.logical[t] = target
-            tc.source[t] = "override"
-            _add_syntax(tc, target, "override")
-            tc.source[target] = tc.source.get(target, "override")
+            if t in tc.syntax:
+                tc.syntax.remove(t)
+            tc.logical[t] = target  # an unknown target is reported per statement
         tc.source[t] = "override"
     return tc
 
