@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from ..kernel import Database, Diagnostic, Statement
 from . import typecodes as tc_mod
+from .formats import sexp
 from .grammar import Grammar, build
 from .parser import ParseResult, ReferenceParser, step_budget
 
@@ -125,7 +126,7 @@ class Syntax:
             self.ambiguous.append(s.label)
             self.diagnostics.append(Diagnostic(
                 s.file, s.line, 0, "E1004", s.label,
-                f"ambiguous: {g_sexp(g, result.term)} and {g_sexp(g, result.alternative)} "
+                f"ambiguous: {sexp(g, result.term)} and {sexp(g, result.alternative)} "
                 "print the same"))
 
     def _report(self, s: Statement, code: str, message: str) -> None:
@@ -155,11 +156,6 @@ class Syntax:
         self.diagnostics.extend(found)
         self.ambiguous_rules.extend(d.label for d in found)
         return result
-
-
-def g_sexp(g: Grammar, term: Sequence[int]) -> str:
-    from .formats import sexp
-    return sexp(g, term)
 
 
 def make_parser(g: Grammar, engine: str):

@@ -18,6 +18,8 @@ from typing import Optional
 
 from ..kernel import Diagnostic, Statement
 from .database import Syntax
+from .formats import sexp
+from .terms import term_kit
 
 
 @dataclass(frozen=True)
@@ -67,16 +69,9 @@ class ProofReplayer:
     """Replays proofs of one database on trees."""
 
     def __init__(self, syn: Syntax, kit=None):
-        from .terms import TermKit
         self.syn = syn
         self.g = syn.grammar
-        if kit is None:
-            try:
-                from ._terms import FastTermKit
-                kit = FastTermKit(self.g)
-            except ImportError:  # pragma: no cover - build problem
-                kit = TermKit(self.g)
-        self.kit = kit
+        self.kit = kit or term_kit(self.g)
         self.by_label = {s.label: s for s in syn.statements}
         # $f label -> variable id
         self.float_var = {label: tree.term[0] for label, tree in syn.trees.items()
@@ -157,7 +152,6 @@ def check_proof_syntax(syn: Syntax, replayer: Optional[ProofReplayer] = None,
     r = replayer or ProofReplayer(syn)
     out: list[Diagnostic] = []
     compared = 0
-    from .formats import sexp
     for s in syn.statements:
         if s.kind != "p" or (labels is not None and s.label not in labels):
             continue

@@ -171,6 +171,15 @@ class TermKit:
         return True
 
 
+def term_kit(g: Grammar):
+    """The fast toolkit when it is built, else the reference one."""
+    try:
+        from ._terms import FastTermKit
+    except ImportError:  # pragma: no cover - build problem
+        return TermKit(g)
+    return FastTermKit(g)
+
+
 def canonical(g: Grammar, terms: Sequence[Sequence[int]]) -> tuple[tuple[Term, ...], Subst]:
     """Rename variables in order of first appearance across `terms`: the
     k-th distinct variable of a type becomes that type's k-th canonical
