@@ -171,3 +171,24 @@ def test_mutated_new_proofs_agree(hilbert_dbs, case, rnd: random.Random):
     py, cy = (located(db.check_proof(s.expression, new, hyps, disjoint, label="new.thm"))
               for db in hilbert_dbs)
     assert py == cy
+
+
+def test_check_theorems_batches_and_keeps(engine):
+    """Many new theorems in one pass; citations within the batch; `keep`."""
+    from proofgen.kernel.api import NewTheorem
+    db = load(os.path.join(ROOT, "mm_databases", "hilbert.mm"), engine=engine)
+    before = db.proof_count
+    good = NewTheorem("t.id2", "|- ( ps -> ps )", ["wps", "id"])
+    wrong = NewTheorem("t.bad", "|- ( ps -> ph )", ["wps", "id"])
+    cites_good = NewTheorem("t.c1", "|- ( ch -> ch )", ["wch", "t.id2"])
+    cites_bad = NewTheorem("t.c2", "|- ( ps -> ph )", ["wph", "wps", "t.bad"])
+    result = db.check_theorems([good, wrong, cites_good, cites_bad])
+    assert [[d.code for d in r] for r in result] == [[], ["E0806"], [], ["E0801"]]
+    assert db.proof_count == before                       # nothing kept
+    result = db.check_theorems([good, wrong, cites_good], keep=True)
+    assert [[d.code for d in r] for r in result] == [[], ["E0806"], []]
+    assert db.proof_count == before + 2                   # the good ones stay
+    assert db.check_proof("|- ( th -> th )", ["wth", "t.c1"]) == []
+    labels = [s.label for s in db.statements()]
+    assert labels[-2:] == ["t.id2", "t.c1"] and "t.bad" not in labels
+    assert db.verify().ok

@@ -1161,9 +1161,10 @@ cdef class FastDatabase:
                 out.append((self.st_file.d[t], self.e_off, self.e_code, self.label_of(t), self.e_msg))
         return out
 
-    def check_text(self, name, bytes data):
+    def check_text(self, name, bytes data, keep=False):
         """Read `data` as if it followed the database, check the theorems it
-        adds, then forget them.  Returns (sink, file index) for its diagnostics.
+        adds, then forget them -- or, with `keep` and no diagnostics, keep
+        them as part of the database.  Returns (sink, file index).
         `data` may hold blocks with $d, $e and $p statements only (the API
         builds it), so rolling back means truncating the statement arrays."""
         cdef Py_ssize_t n_st = self.st_kind.n, n_expr = self.exprs.n, n_fr = self.fr_hyp.n
@@ -1177,6 +1178,7 @@ cdef class FastDatabase:
         saved_sink = self.sink
         self.sink = sink
         self.buffers.append(data)
+        kept = False
         try:
             try:
                 self.read_file(data, file, True)
@@ -1188,7 +1190,12 @@ cdef class FastDatabase:
                     t = self.theorems.d[i]
                     if self.check_theorem(t):
                         sink.report(file, self.e_off, self.e_code, self.label_of(t), self.e_msg)
+            kept = keep and not sink.raw
         finally:
+            self.sink = saved_sink
+            if kept:
+                self.sink.add_file(name, data)
+                return sink, file
             for i in range(n_st, self.st_kind.n):
                 self.sym_label.d[self.st_label.d[i]] = -1
             self.st_kind.n = self.st_label.n = self.st_file.n = self.st_expr.n = n_st
@@ -1204,7 +1211,6 @@ cdef class FastDatabase:
             self.theorems.n = n_thm
             self.pairs_held = n_held
             self.buffers.pop()
-            self.sink = saved_sink
         return sink, file
 
     def statements(self):

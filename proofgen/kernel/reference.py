@@ -848,15 +848,17 @@ class ReferenceDatabase:
                 out.append((thm.file, off, code, thm.label, msg))
         return out
 
-    def check_text(self, name: str, data: bytes):
+    def check_text(self, name: str, data: bytes, keep: bool = False):
         """Read `data` as if it followed the database, check the theorems it
-        adds, then forget them.  Returns (sink, file index) for its diagnostics."""
+        adds, then forget them -- or, with `keep` and no diagnostics, keep
+        them as part of the database.  Returns (sink, file index)."""
         reader = self.reader
         sink = Sink(self.limits.max_diagnostics)
         sink.files = list(self.sink.files)
         file = sink.add_file(name, data)
         saved_sink, saved_order, saved_pairs = reader.sink, len(reader.order), reader.pairs_held
         reader.sink = sink
+        kept = False
         try:
             try:
                 reader._read_file(data, file, top=True)
@@ -872,11 +874,18 @@ class ReferenceDatabase:
                         if result is not None:
                             code, msg, off = result
                             sink.report(file, off, code, thm.label, msg)
+            kept = keep and not sink.raw
         finally:
-            for st in reader.order[saved_order:]:
-                del reader.labels[st.label]
-            del reader.order[saved_order:]
-            reader.sink, reader.pairs_held = saved_sink, saved_pairs
+            reader.sink = saved_sink
+            if kept:
+                self.sink.add_file(name, data)
+                self.theorems.extend(s for s in reader.order[saved_order:]
+                                     if isinstance(s, Assertion) and s.kind == "p")
+            else:
+                for st in reader.order[saved_order:]:
+                    del reader.labels[st.label]
+                del reader.order[saved_order:]
+                reader.pairs_held = saved_pairs
         return sink, file
 
     def statements(self) -> Iterator[Statement]:
