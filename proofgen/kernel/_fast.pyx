@@ -1161,6 +1161,12 @@ cdef class FastDatabase:
                 out.append((self.st_file.d[t], self.e_off, self.e_code, self.label_of(t), self.e_msg))
         return out
 
+    def active_floats(self):
+        """variable -> label of its `$f` active at the end of the database."""
+        cdef Py_ssize_t sym
+        return {self.name(sym): self.label_of(self.sym_float.d[sym])
+                for sym in range(self.sym_float.n) if self.sym_float.d[sym] >= 0}
+
     def check_text(self, name, bytes data, keep=False):
         """Read `data` as if it followed the database, check the theorems it
         adds, then forget them -- or, with `keep` and no diagnostics, keep

@@ -75,6 +75,11 @@ class Database:
         for tools that read comments (`$j`, `$t`) the kernel skips."""
         return [(name, data) for name, data in self._db.sink.files if data]
 
+    def active_floats(self) -> dict[str, str]:
+        """variable name -> label of its `$f` active at the end of the
+        database: the hypotheses a new theorem's variables take."""
+        return self._db.active_floats()
+
     @property
     def proof_count(self) -> int:
         return self._db.proof_count()

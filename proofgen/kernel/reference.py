@@ -848,6 +848,10 @@ class ReferenceDatabase:
                 out.append((thm.file, off, code, thm.label, msg))
         return out
 
+    def active_floats(self) -> dict[str, str]:
+        """variable -> label of its `$f` active at the end of the database."""
+        return {v: h.label for v, h in self.reader.active_float.items()}
+
     def check_text(self, name: str, data: bytes, keep: bool = False):
         """Read `data` as if it followed the database, check the theorems it
         adds, then forget them -- or, with `keep` and no diagnostics, keep

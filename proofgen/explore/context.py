@@ -1,0 +1,139 @@
+"""What the generators know about a database, built once per process.
+
+`Context.of(db)` parses the database (`proofgen.syntax`) and indexes every
+assertion as an `Assertion`: its frame as a list of slots (a variable for
+each mandatory `$f`, a tree for each `$e`), its conclusion tree and its `$d`
+pairs as variable ids.  Generated lemmas become `Assertion`s of the same
+shape, so the generators cite database theorems and their own results alike.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from ..kernel import Database
+from ..syntax import Syntax, canonical, structural_hash, term_kit
+
+Term = tuple
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """A citable statement.  `frame[k]` is ("f", var id) or ("e", tree), in
+    the order a proof supplies them; `disjoint` holds sorted var-id pairs."""
+
+    label: str
+    typecode: str
+    frame: tuple
+    conclusion: Term
+    disjoint: frozenset = frozenset()
+    kind: str = "a"              # "a" axiom, "p" theorem, "g" generated
+    position: int = 0            # database order (generated: after the database)
+
+    @property
+    def essentials(self) -> list[Term]:
+        return [x for k, x in self.frame if k == "e"]
+
+    @property
+    def floats(self) -> list[int]:
+        return [x for k, x in self.frame if k == "f"]
+
+
+@dataclass
+class Context:
+    db: Database
+    syn: Syntax
+    kit: object
+    assertions: dict[str, Assertion] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)     # assertion labels, database order
+    float_label: dict[int, str] = field(default_factory=dict)   # var id -> its $f label
+    float_position: dict[int, int] = field(default_factory=dict)
+    #: canonical hash of each database assertion (hypotheses + conclusion)
+    known: dict[int, str] = field(default_factory=dict)
+    usage: dict[str, int] = field(default_factory=dict)  # citations in the database's proofs
+    float_labels: set[str] = field(default_factory=set)
+    #: syntax axioms and theorems: label -> variable per frame slot
+    syntax_frames: dict[str, tuple] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, db: Database, syn: Optional[Syntax] = None) -> "Context":
+        syn = syn or Syntax.of(db)
+        ctx = cls(db, syn, term_kit(syn.grammar))
+        g = syn.grammar
+        by_label = {}
+        active = set(db.active_floats().values())
+        for pos, s in enumerate(syn.statements):
+            by_label[s.label] = s
+            if s.kind == "f" and s.label in syn.trees:
+                ctx.float_labels.add(s.label)
+                if s.label in active:  # what a new theorem's variable will use
+                    v = syn.trees[s.label].term[0]
+                    ctx.float_label[v] = s.label
+                    ctx.float_position[v] = pos
+        for pos, s in enumerate(syn.statements):
+            if s.kind not in "ap" or s.label not in syn.trees:
+                continue
+            if g.typecodes.is_syntax(s.typecode):
+                # syntax axioms are the grammar, not facts
+                ctx.syntax_frames[s.label] = tuple(
+                    syn.trees[h].term[0] if h in syn.trees and by_label[h].kind == "f" else None
+                    for h in s.frame.hypotheses)
+                continue
+            frame = []
+            ok = True
+            for h in s.frame.hypotheses:
+                hs = by_label[h]
+                tree = syn.trees.get(h)
+                if tree is None:
+                    ok = False
+                    break
+                frame.append(("f", tree.term[0]) if hs.kind == "f" else ("e", tree.term))
+            if not ok:
+                continue
+            disjoint = frozenset(_pair(g.variable(a, _type_of(ctx, a, frame)),
+                                       g.variable(b, _type_of(ctx, b, frame)))
+                                 for a, b in s.frame.disjoint
+                                 if _type_of(ctx, a, frame) and _type_of(ctx, b, frame))
+            a = Assertion(s.label, s.typecode, tuple(frame), syn.trees[s.label].term, disjoint,
+                          s.kind, pos)
+            ctx.assertions[s.label] = a
+            ctx.order.append(s.label)
+            ctx.known.setdefault(statement_hash(ctx, a.essentials, a.conclusion), s.label)
+            if s.proof is not None:
+                for lab in s.proof.labels:
+                    ctx.usage[lab] = ctx.usage.get(lab, 0) + 1
+        return ctx
+
+    def type_name(self, var: int) -> str:
+        g = self.syn.grammar
+        return g.types[g.variables[-1 - var].type]
+
+    def text(self, typecode: str, term: Term) -> str:
+        return " ".join([typecode] + self.syn.grammar.unparse(term))
+
+
+def _type_of(ctx: Context, name: str, frame) -> Optional[str]:
+    g = ctx.syn.grammar
+    for k, x in frame:
+        if k == "f" and g.variables[-1 - x].name == name:
+            return g.types[g.variables[-1 - x].type]
+    return None
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def canonical_statement(ctx: Context, hypotheses: Sequence[Term], conclusion: Term):
+    """Hypotheses in canonical order and variables renamed by first
+    appearance.  Hypotheses are ordered by their own canonical forms (a key
+    that does not depend on variable names), then by size."""
+    g = ctx.syn.grammar
+    keyed = sorted(hypotheses, key=lambda h: (canonical(g, [h])[0][0], len(h)))
+    terms, renaming = canonical(g, list(keyed) + [conclusion])
+    return terms[:-1], terms[-1], renaming
+
+
+def statement_hash(ctx: Context, hypotheses: Sequence[Term], conclusion: Term) -> int:
+    hyps, concl, _ = canonical_statement(ctx, hypotheses, conclusion)
+    return structural_hash(ctx.syn.grammar, list(hyps) + [concl])

@@ -1,0 +1,203 @@
+"""Generated theorems and their proofs.
+
+A proof is kept at the logical level: a tuple of `Step`s, each citing an
+assertion with a tree for every `$f` slot and a reference for every `$e`
+slot (an earlier step, or `-1 - i` for the theorem's i-th hypothesis).  The
+syntax subproofs a Metamath proof also needs are derived from the trees
+when the proof is written out (`metamath_proof`), with shared subproofs
+saved and reused (`Z`) in the compressed format.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from ..kernel.api import NewTheorem
+from .context import Assertion, Context, _pair
+
+Term = tuple
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    floats: tuple[Term, ...]     # tree per $f slot of the cited assertion, in frame order
+    premises: tuple[int, ...]    # per $e slot: step index, or -1 - hypothesis index
+
+
+@dataclass
+class Theorem:
+    typecode: str
+    hypotheses: tuple[Term, ...]
+    conclusion: Term
+    steps: tuple[Step, ...]
+    disjoint: frozenset = frozenset()
+    depth: int = 1
+    generator: str = ""
+    label: str = ""
+    hash: int = 0
+    restates: Optional[str] = None   # label of a database assertion it restates
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def logical_steps(self) -> int:
+        return len(self.steps)
+
+    def uses(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for s in self.steps:
+            seen.setdefault(s.label, None)
+        return list(seen)
+
+
+def disjoint_needed(ctx: Context, steps: Sequence[Step],
+                    extra: dict[str, Assertion] | None = None) -> Optional[frozenset]:
+    """The `$d` pairs a proof needs: every cited assertion's `$d` pairs
+    under its substitution.  None when a pair would need a variable distinct
+    from itself (the proof is invalid)."""
+    from ..syntax import variables
+    out = set()
+    for st in steps:
+        a = (extra or {}).get(st.label) or ctx.assertions[st.label]
+        if not a.disjoint:
+            continue
+        slot = {v: st.floats[k] for k, v in enumerate(a.floats)}
+        for x, y in a.disjoint:
+            vx = variables(slot[x]) if x in slot else ()
+            vy = variables(slot[y]) if y in slot else ()
+            for p in vx:
+                for q in vy:
+                    if p == q:
+                        return None
+                    out.add(_pair(p, q))
+    return frozenset(out)
+
+
+def _encode(n: int) -> str:
+    """Compressed-proof number n >= 1 as letters (A-T last digit, U-Y higher)."""
+    s = chr(ord("A") + (n - 1) % 20)
+    n = (n - 1) // 20
+    while n:
+        s = chr(ord("U") + (n - 1) % 5) + s
+        n = (n - 1) // 5
+    return s
+
+
+def metamath_proof(ctx: Context, thm: Theorem, hyp_labels: Sequence[str],
+                   extra: dict[str, Assertion] | None = None) -> tuple[list[str], list[str], str]:
+    """The theorem's proof in compressed form: (mandatory hypothesis labels,
+    label list, letters).  Syntax subterms and logical steps used more than
+    once are saved (`Z`) and referred to again.  `extra` holds the generated
+    assertions the proof cites."""
+    from ..syntax.terms import children
+    g = ctx.syn.grammar
+    mand_vars = _variables_of(list(thm.hypotheses) + [thm.conclusion])
+    mand = [ctx.float_label[v] for v in sorted(mand_vars, key=ctx.float_position.__getitem__)]
+    mand += list(hyp_labels)
+    number: dict[str, int] = {lab: i + 1 for i, lab in enumerate(mand)}
+    labels: list[str] = []
+    raw: list = []            # ints: final numbers; ("s", j): j-th saved step; "Z"
+    saved: dict = {}          # ("t", term) or ("s", step) -> saved index
+    term_uses: dict[Term, int] = {}
+    step_uses = [0] * len(thm.steps)
+    for st in thm.steps:
+        for t in st.floats:
+            for sub in _subterms(g, t):
+                term_uses[sub] = term_uses.get(sub, 0) + 1
+        for p in st.premises:
+            if p >= 0:
+                step_uses[p] += 1
+
+    def ref(label: str) -> int:
+        k = number.get(label)
+        if k is None:
+            labels.append(label)
+            k = number[label] = len(mand) + len(labels)
+        return k
+
+    def save(key) -> None:
+        saved[key] = len(saved)
+        raw.append("Z")
+
+    def emit_term(t: Term) -> None:
+        key = ("t", t)
+        if key in saved:
+            raw.append(("s", saved[key]))
+            return
+        if t[0] < 0:
+            raw.append(ref(ctx.float_label[t[0]]))
+            return
+        for kid in children(g, t):
+            emit_term(kid)
+        raw.append(ref(g.rules[t[0]].label))
+        if term_uses.get(t, 0) > 1:
+            save(key)
+
+    def emit_step(i: int) -> None:
+        key = ("s", i)
+        if key in saved:
+            raw.append(("s", saved[key]))
+            return
+        st = thm.steps[i]
+        a = (extra or {}).get(st.label) or ctx.assertions[st.label]
+        fi = ei = 0
+        for kind, _ in a.frame:
+            if kind == "f":
+                emit_term(st.floats[fi])
+                fi += 1
+            else:
+                p = st.premises[ei]
+                ei += 1
+                if p < 0:
+                    raw.append(number[hyp_labels[-1 - p]])
+                else:
+                    emit_step(p)
+        raw.append(ref(st.label))
+        if step_uses[i] > 1:
+            save(key)
+
+    emit_step(len(thm.steps) - 1)
+    base = len(mand) + len(labels)
+    letters = "".join("Z" if x == "Z" else _encode(base + 1 + x[1]) if isinstance(x, tuple)
+                      else _encode(x) for x in raw)
+    return mand, labels, letters
+
+
+def _variables_of(terms: Sequence[Term]) -> list[int]:
+    seen: dict[int, None] = {}
+    for t in terms:
+        for n in t:
+            if n < 0:
+                seen.setdefault(n, None)
+    return list(seen)
+
+
+def _subterms(g, t: Term):
+    """Every subterm of t (with repetition), root first."""
+    from ..syntax.terms import skip
+    for pos in range(len(t)):
+        yield t[pos:skip(g, t, pos)]
+
+
+def new_theorem(ctx: Context, thm: Theorem, extra: dict[str, Assertion] | None = None) -> NewTheorem:
+    """The theorem as the kernel's `NewTheorem` (text), for checking."""
+    g = ctx.syn.grammar
+    hyp_labels = [f"{thm.label}.{i + 1}" for i in range(len(thm.hypotheses))]
+    mand, labels, letters = metamath_proof(ctx, thm, hyp_labels, extra)
+    proof = "( " + " ".join(labels) + " ) " + letters
+    name = g.variables
+    groups = [[name[-1 - a].name, name[-1 - b].name] for a, b in sorted(thm.disjoint)]
+    return NewTheorem(thm.label, ctx.text(thm.typecode, thm.conclusion), proof,
+                      [(h, ctx.text(thm.typecode, t)) for h, t in zip(hyp_labels, thm.hypotheses)],
+                      groups)
+
+
+def as_assertion(ctx: Context, thm: Theorem, position: int) -> Assertion:
+    """A verified generated theorem as a citable assertion (its frame as the
+    kernel builds it: mandatory $f in declaration order, then its $e)."""
+    mand_vars = _variables_of(list(thm.hypotheses) + [thm.conclusion])
+    frame = [("f", v) for v in sorted(mand_vars, key=ctx.float_position.__getitem__)]
+    frame += [("e", h) for h in thm.hypotheses]
+    mand = set(mand_vars)
+    disjoint = frozenset(p for p in thm.disjoint if p[0] in mand and p[1] in mand)
+    return Assertion(thm.label, thm.typecode, tuple(frame), thm.conclusion, disjoint, "g", position)
