@@ -16,8 +16,8 @@ EXIT_INTERNAL = 3
 class Progress:
     """A one-line progress bar on stderr, drawn only on a terminal."""
 
-    def __init__(self, label: str, enabled: bool):
-        self.label, self.enabled = label, enabled
+    def __init__(self, label: str, enabled: bool, unit: str = "proofs"):
+        self.label, self.enabled, self.unit = label, enabled, unit
         self.start = time.perf_counter()
         self.last = 0.0
 
@@ -30,7 +30,7 @@ class Progress:
         filled = width * done // max(total, 1)
         rate = done / max(now - self.start, 1e-9)
         sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
-                         f"{done}/{total} proofs, {rate:,.0f}/s ")
+                         f"{done}/{total} {self.unit}, {rate:,.0f}/s ")
         if done >= total:
             sys.stderr.write("\r\033[K")
         sys.stderr.flush()
@@ -220,6 +220,97 @@ def cmd_grammar(args) -> int:
     return 0 if ok else 1
 
 
+BUNDLED_DB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "mm_databases", "hilbert.mm")
+
+
+def _default_db() -> str:
+    """The embedded default: the bundled database (in the source tree or
+    installed next to the package)."""
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "hilbert.mm")
+    return BUNDLED_DB if os.path.exists(BUNDLED_DB) else here
+
+
+def cmd_generate(args) -> int:
+    from .explore.context import Context
+    from .explore.forward import ForwardConfig
+    from .explore.output import write_run
+    from .explore.run import GenerateConfig, generate
+    from .syntax import Syntax
+    db_path = args.db or _default_db()
+    out = args.out
+    if os.path.exists(os.path.join(out, "theorems.jsonl")) and not args.force:
+        print(f"proofgen: error: {out} already holds a run; choose another --out or add --force",
+              file=sys.stderr)
+        return 1
+    exclude: list[str] = []
+    for item in args.exclude or []:
+        if os.path.isfile(item):
+            with open(item) as f:
+                exclude.extend(line.strip() for line in f
+                               if line.strip() and not line.startswith("#"))
+        else:
+            exclude.extend(x for x in item.split(",") if x.strip())
+    db = load(db_path, engine="cython" if fast_engine_available() else "python")
+    errors = [d for d in db.read_diagnostics if d.severity == "error"]
+    report = db.verify(jobs=os.cpu_count() or 1)
+    if errors or report.errors:
+        for d in (report.errors or errors)[:20]:
+            print(d.format(), file=sys.stderr)
+        print(f"{db_path}: the database does not verify; generation needs a correct one",
+              file=sys.stderr)
+        return 1
+    syn = Syntax.of(db)
+    if not syn.is_tree_grammar:
+        for d in syn.diagnostics[:20]:
+            print(d.format(), file=sys.stderr)
+        print(f"{db_path}: its grammar is not an unambiguous tree grammar "
+              "(see `proofgen grammar`); generated text could not be trusted", file=sys.stderr)
+        return 1
+    ctx = Context.of(db, syn)
+    fcfg = ForwardConfig(library=args.library, max_symbols=args.max_symbols,
+                         max_hypotheses=args.max_hypotheses, choice=args.choice)
+    config = GenerateConfig(generator=args.generator, count=args.count, seed=args.seed,
+                            forward=fcfg, target=args.target, metric=args.metric,
+                            exclude=tuple(exclude))
+    show = sys.stderr.isatty()
+    try:
+        result = generate(db, config, ctx, progress=Progress("generating", show, "theorems"))
+    except ValueError as exc:
+        print(f"proofgen: error: {exc}", file=sys.stderr)
+        return 1
+    extra = {}
+    from .explore.theorem import as_assertion
+    for i, t in enumerate(result.lemmas.values()):
+        extra[t.label] = as_assertion(ctx, t, 10 ** 9 + i)
+    summary = write_run(out, ctx, db_path, config, result, extra)
+    st = result.stats
+    rate = len(result.theorems) / max(st["seconds"], 1e-9)
+    print(f"{out}: {len(result.theorems)} theorems ({args.generator}, seed {args.seed}), "
+          f"all verified; {summary['lemmas']} lemmas they cite; {st['candidates']} candidates, "
+          f"{st.get('duplicates', 0)} duplicates, {st['rejected']} rejected by the kernel, "
+          f"{st['restatements']} restate database assertions; {st['seconds']:.2f} s "
+          f"({rate:,.0f} theorems/s)", file=sys.stderr)
+    hist = summary["histograms"][args.metric]
+    print(f"  {args.metric} buckets (2^k..2^(k+1)-1): " +
+          ", ".join(f"{2 ** int(k)}+: {v}" for k, v in hist.items()), file=sys.stderr)
+    if len(result.theorems) < args.count:
+        print(f"  fewer theorems than asked ({args.count}): the generator ran out of new "
+              "results; widen --library or raise --max-symbols", file=sys.stderr)
+    return 0
+
+
+def cmd_export_mm(args) -> int:
+    from .explore.export import export_mm
+    try:
+        n = export_mm(args.run_dir, args.db or _default_db(), args.output)
+    except (OSError, ValueError) as exc:
+        print(f"proofgen: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.output}: the database with {n} generated theorems appended", file=sys.stderr)
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors exit 1: status 2 means 'only incomplete proofs'."""
 
@@ -285,6 +376,40 @@ def build_parser() -> argparse.ArgumentParser:
                     "each builds the tree the parser reads")
     gr.add_argument("--json", action="store_true", help="diagnostics and summary as JSON lines")
     gr.set_defaults(func=cmd_grammar)
+
+    ge = sub.add_parser("generate", help="derive new verified theorems from a database",
+                        description="Derive new theorems (forward derivation or extraction of "
+                        "proof steps), deduplicate, shape their distribution, verify every one "
+                        "with the kernel, and write them as JSON lines.")
+    ge.add_argument("--db", help="the .mm database (default: the bundled hilbert.mm)")
+    ge.add_argument("--generator", choices=("forward", "extract"), default="forward")
+    ge.add_argument("--count", "-n", type=_positive, default=1000, help="theorems wanted")
+    ge.add_argument("--seed", type=int, default=0)
+    ge.add_argument("--out", "-o", default="proofgen-out", help="output folder")
+    ge.add_argument("--force", action="store_true", help="overwrite a run already in --out")
+    ge.add_argument("--library", default="upto:ax-gen",
+                    help="forward: what may be cited: axioms, all, upto:LABEL (assertions "
+                    "before LABEL; default upto:ax-gen, propositional calculus) or labels:A,B")
+    ge.add_argument("--choice", choices=("uniform", "usage", "inverse-usage"), default="uniform",
+                    help="forward: how assertions are picked (weights from use in the database)")
+    ge.add_argument("--target", choices=("natural", "uniform", "log-uniform"), default="natural",
+                    help="target histogram of --metric over buckets 2^k..2^(k+1)-1")
+    ge.add_argument("--metric", choices=("depth", "steps", "length"), default="depth")
+    ge.add_argument("--max-symbols", type=_positive, default=48,
+                    help="forward: largest statement (hypotheses + conclusion) in symbols")
+    ge.add_argument("--max-hypotheses", type=int, default=3)
+    ge.add_argument("--exclude", action="append", metavar="LABELS|FILE",
+                    help="never emit these (labels or statements, comma-separated, or a file "
+                    "with one per line) and never use their proofs")
+    ge.set_defaults(func=cmd_generate)
+
+    ex = sub.add_parser("export-mm", help="write a run's theorems as a .mm file",
+                        description="Write the database followed by a run's theorems (and the "
+                        "generated lemmas they cite) as ${ $} blocks with compressed proofs.")
+    ex.add_argument("run_dir")
+    ex.add_argument("--db", help="the database the run was made from (default: bundled)")
+    ex.add_argument("--output", "-o", required=True)
+    ex.set_defaults(func=cmd_export_mm)
     return parser
 
 

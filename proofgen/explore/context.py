@@ -8,6 +8,7 @@ shape, so the generators cite database theorems and their own results alike.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -51,6 +52,7 @@ class Context:
     #: canonical hash of each database assertion (hypotheses + conclusion)
     known: dict[int, str] = field(default_factory=dict)
     usage: dict[str, int] = field(default_factory=dict)  # citations in the database's proofs
+    sha256: str = ""   # of the database's files as read, before anything is generated
     float_labels: set[str] = field(default_factory=set)
     #: syntax axioms and theorems: label -> variable per frame slot
     syntax_frames: dict[str, tuple] = field(default_factory=dict)
@@ -59,6 +61,10 @@ class Context:
     def of(cls, db: Database, syn: Optional[Syntax] = None) -> "Context":
         syn = syn or Syntax.of(db)
         ctx = cls(db, syn, term_kit(syn.grammar))
+        h = hashlib.sha256()
+        for _, data in db.sources:
+            h.update(data)
+        ctx.sha256 = h.hexdigest()
         g = syn.grammar
         by_label = {}
         active = set(db.active_floats().values())

@@ -33,7 +33,7 @@ class Replay:
 def logical_steps(ctx: Context, st: Statement) -> Optional[Replay]:
     """Replay `st`'s proof keeping only logical steps (syntax steps become
     the trees they build).  None for an incomplete or unreplayable proof."""
-    syn, kit, g = ctx.syn, ctx.kit, ctx.syn.grammar
+    syn, kit = ctx.syn, ctx.kit
     proof = st.proof
     frame = st.frame.hypotheses
     hyp_index: dict[str, int] = {}

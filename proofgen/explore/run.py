@@ -1,0 +1,288 @@
+"""Running a generator: dedup, filters, distribution control, verification.
+
+    result = generate(db, GenerateConfig(generator="forward", count=1000, seed=1))
+    result.theorems      # verified, deduplicated, selected
+    result.histograms    # per metric: bucket -> count, of what was produced
+
+Nothing leaves `generate` unverified: candidates are checked by the kernel
+in batches (`Database.check_theorems`), generated lemmas are kept in the
+kernel so later theorems can cite them, and a candidate the kernel rejects
+is dropped and counted (it would be a generator bug).
+
+Distribution control works on candidates: the run over-generates, sorts
+candidates into buckets of a metric (proof depth, logical steps or
+statement length; bucket k holds values in [2^k, 2^(k+1))), then takes from
+each bucket its share of the target: `natural` (as generated), `uniform`
+over values (a bucket's share grows with its width) or `log-uniform` (equal
+shares per bucket).  The top bucket is open-ended and starts where enough
+candidates remain to fill its share, so the deepest bucket is never a
+handful of stragglers.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from ..kernel import Database
+from .context import Context, canonical_statement, statement_hash
+from .extract import extract
+from .forward import Forward, ForwardConfig
+from .theorem import Theorem, new_theorem
+
+METRICS = ("depth", "steps", "length")
+TARGETS = ("natural", "uniform", "log-uniform")
+
+
+@dataclass
+class GenerateConfig:
+    generator: str = "forward"          # forward | extract
+    count: int = 1000
+    seed: int = 0
+    unit: int = 0
+    forward: ForwardConfig = field(default_factory=ForwardConfig)
+    target: str = "natural"             # natural | uniform | log-uniform
+    metric: str = "depth"               # depth | steps | length
+    oversample: float = 4.0             # candidates generated per theorem wanted, with targets
+    exclude: tuple[str, ...] = ()       # labels, or statements ("|- ( ph -> ph )")
+    batch: int = 1000                   # theorems per kernel check
+    max_attempts: int = 0               # forward: 0 means 400 per theorem wanted
+
+    def as_dict(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if k != "forward"}
+        d["forward"] = dict(self.forward.__dict__)
+        d["exclude"] = list(self.exclude)
+        return d
+
+
+@dataclass
+class Result:
+    theorems: list[Theorem]
+    histograms: dict[str, dict[int, int]]
+    stats: dict
+    lemmas: dict = field(default_factory=dict)   # label -> Theorem, every verified fact
+
+
+def metric(thm: Theorem, name: str) -> int:
+    if name == "depth":
+        return thm.depth
+    if name == "steps":
+        return thm.logical_steps
+    return len(thm.conclusion) + sum(len(h) for h in thm.hypotheses)
+
+
+def bucket(value: int) -> int:
+    return max(0, int(math.log2(max(1, value))))
+
+
+def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None,
+             progress: Optional[Callable[[int, int], None]] = None) -> Result:
+    if config.generator not in ("forward", "extract"):
+        raise ValueError(f"unknown generator {config.generator!r}; choose forward or extract")
+    if config.target not in TARGETS:
+        raise ValueError(f"unknown target {config.target!r}; choose one of {', '.join(TARGETS)}")
+    if config.metric not in METRICS:
+        raise ValueError(f"unknown metric {config.metric!r}; choose one of {', '.join(METRICS)}")
+    start = time.perf_counter()
+    ctx = ctx or Context.of(db)
+    excluded_labels, excluded_hashes = _exclusions(ctx, config.exclude)
+    stats = {"candidates": 0, "duplicates": 0, "trivial": 0, "excluded": 0, "rejected": 0,
+             "unexpressible": 0, "restatements": 0, "attempts": 0}
+    want = config.count if config.target == "natural" else int(config.count * config.oversample)
+    if config.generator == "forward":
+        pool, lemmas = _run_forward(db, ctx, config, want, excluded_labels, excluded_hashes,
+                                    stats, progress)
+    else:
+        pool, lemmas = _run_extract(db, ctx, config, want, excluded_labels, excluded_hashes,
+                                    stats, progress)
+    chosen = select(pool, config)
+    hist: dict[str, dict[int, int]] = {m: {} for m in METRICS}
+    for t in chosen:
+        for m in METRICS:
+            b = bucket(metric(t, m))
+            hist[m][b] = hist[m].get(b, 0) + 1
+    stats["restatements"] = sum(1 for t in chosen if t.restates)
+    stats["seconds"] = round(time.perf_counter() - start, 3)
+    stats["emitted"] = len(chosen)
+    return Result(chosen, hist, stats, lemmas)
+
+
+def _exclusions(ctx: Context, exclude) -> tuple[set[str], set[int]]:
+    """Labels and canonical statement hashes that must never be emitted."""
+    g = ctx.syn.grammar
+    labels, hashes = set(), set()
+    for item in exclude:
+        item = item.strip()
+        if not item:
+            continue
+        if item in ctx.assertions:
+            labels.add(item)
+            a = ctx.assertions[item]
+            hashes.add(statement_hash(ctx, a.essentials, a.conclusion))
+            continue
+        words = item.split()
+        target = g.typecodes.parse_type(words[0]) if words else None
+        if target is None:
+            raise ValueError(f"exclude: {item!r} is neither a label nor a statement")
+        var_types = {v.name: g.types[v.type] for v in g.variables}
+        toks = g.tokens(words[1:], var_types)
+        parsed = ctx.syn.parser().parse(toks, g.type_index[target]) if toks else None
+        if parsed is None or parsed.term is None:
+            raise ValueError(f"exclude: {item!r} does not parse")
+        hashes.add(statement_hash(ctx, [], parsed.term))
+    return labels, hashes
+
+
+def _verify(db: Database, ctx: Context, batch: list[Theorem], extra, keep: bool,
+            stats: dict) -> list[Theorem]:
+    texts, kept = [], []
+    for t in batch:
+        try:
+            texts.append(new_theorem(ctx, t, extra))
+            kept.append(t)
+        except KeyError:  # a variable with no global $f: not expressible here
+            stats["unexpressible"] += 1
+    results = db.check_theorems(texts, keep=keep)
+    good = []
+    for t, problems in zip(kept, results):
+        if problems:
+            stats["rejected"] += 1
+            stats.setdefault("rejections", []).append(problems[0].format())
+        else:
+            good.append(t)
+    return good
+
+
+def _run_forward(db, ctx, config, want, excluded_labels, excluded_hashes, stats, progress):
+    fcfg = config.forward
+    if excluded_labels:
+        lib = [x for x in _library_labels(ctx, fcfg.library) if x not in excluded_labels]
+        fcfg = ForwardConfig(**{**fcfg.__dict__, "library": "labels:" + ",".join(lib)})
+    if config.target != "natural" and config.metric == "depth" and not fcfg.deep_bias:
+        fcfg = ForwardConfig(**{**fcfg.__dict__, "deep_bias": 0.5})
+    fw = Forward.start(ctx, fcfg, config.seed, config.unit)
+    limit = config.max_attempts or 400 * want
+    pool: list[Theorem] = []
+    lemmas: dict[str, Theorem] = {}
+    pending: list[Theorem] = []
+    while len(pool) < want and fw.attempts < limit:
+        thm = fw.derive()
+        if thm is None:
+            continue
+        stats["candidates"] += 1
+        pending.append(thm)
+        if len(pending) >= config.batch or len(pool) + len(pending) >= want:
+            _flush_forward(db, ctx, fw, pending, pool, lemmas, excluded_hashes, stats)
+            pending = []
+            if progress:
+                progress(min(len(pool), want), want)
+    if pending:
+        _flush_forward(db, ctx, fw, pending, pool, lemmas, excluded_hashes, stats)
+    stats["attempts"] = fw.attempts
+    # attempts that gave nothing: no unifier, a filter, or already seen
+    stats["no_result"] = fw.attempts - stats["candidates"]
+    return pool, lemmas
+
+
+def _flush_forward(db, ctx, fw, pending, pool, lemmas, excluded_hashes, stats):
+    good = _verify(db, ctx, pending, fw.generated, True, stats)
+    ok = {t.label for t in good}
+    for t in pending:
+        if t.label not in ok:
+            fw.forget(t.label)
+    for t in good:
+        lemmas[t.label] = t
+        if t.hash in excluded_hashes:
+            stats["excluded"] += 1
+            continue
+        pool.append(t)
+
+
+def _library_labels(ctx, spec):
+    from .forward import library
+    return [a.label for a in library(ctx, spec)]
+
+
+def _run_extract(db, ctx, config, want, excluded_labels, excluded_hashes, stats, progress):
+    seen: set[int] = set()
+    pool: list[Theorem] = []
+    pending: list[Theorem] = []
+    sources = [s for s in ctx.syn.statements
+               if s.kind == "p" and s.label not in excluded_labels]
+    done = 0
+    for thm in extract(ctx, sources):
+        stats["candidates"] += 1
+        if thm.conclusion in thm.hypotheses:
+            stats["trivial"] += 1
+            continue
+        hyps, concl, _ = canonical_statement(ctx, thm.hypotheses, thm.conclusion)
+        key = _hash(ctx, hyps, concl)
+        if key in seen:
+            stats["duplicates"] += 1
+            continue
+        seen.add(key)
+        if key in excluded_hashes:
+            stats["excluded"] += 1
+            continue
+        thm.hash = key
+        thm.label = f"pg.{key:016x}"
+        thm.restates = ctx.known.get(key)
+        pending.append(thm)
+        if len(pending) >= config.batch:
+            pool.extend(_verify(db, ctx, pending, None, False, stats))
+            pending = []
+            if progress:
+                progress(min(len(pool), want), want)
+            if len(pool) >= want:
+                break
+        done += 1
+    if pending:
+        pool.extend(_verify(db, ctx, pending, None, False, stats))
+    return pool[:want], {}
+
+
+def _hash(ctx, hyps, concl) -> int:
+    from ..syntax import structural_hash
+    return structural_hash(ctx.syn.grammar, list(hyps) + [concl])
+
+
+def select(pool: list[Theorem], config: GenerateConfig) -> list[Theorem]:
+    """Take `config.count` theorems from the candidates to match the target
+    histogram (see the module docstring).  Deterministic: within a bucket,
+    candidates are taken in the order they were made."""
+    n = config.count
+    if config.target == "natural" or len(pool) <= 0:
+        return pool[:n]
+    by_bucket: dict[int, list[Theorem]] = {}
+    for t in pool:
+        by_bucket.setdefault(bucket(metric(t, config.metric)), []).append(t)
+    keys = sorted(by_bucket)
+
+    def shares(ks):
+        w = [1.0 if config.target == "log-uniform" else float(2 ** k) for k in ks]
+        total = sum(w)
+        return [x / total for x in w]
+
+    # Merge the deepest buckets into one open-ended bucket until it holds
+    # enough candidates to fill its share.
+    while len(keys) > 1:
+        top = keys[-1]
+        need = shares(keys)[-1] * n
+        if len(by_bucket[top]) >= need:
+            break
+        below = keys[-2]
+        by_bucket[below] = by_bucket[below] + by_bucket.pop(top)
+        keys.pop()
+    quota = [int(round(s * n)) for s in shares(keys)]
+    chosen: list[Theorem] = []
+    spare = 0
+    for k, q in zip(reversed(keys), reversed(quota)):   # deepest first: they are scarce
+        got = by_bucket[k][:q + spare]
+        spare = q + spare - len(got)
+        chosen.extend(got)
+    if len(chosen) < n:  # fill from whatever is left, in generation order
+        taken = {id(t) for t in chosen}
+        chosen.extend(t for t in pool if id(t) not in taken)
+    order = {id(t): i for i, t in enumerate(pool)}
+    return sorted(chosen[:n], key=lambda t: order[id(t)])
