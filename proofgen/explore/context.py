@@ -53,6 +53,7 @@ class Context:
     known: dict[int, str] = field(default_factory=dict)
     usage: dict[str, int] = field(default_factory=dict)  # citations in the database's proofs
     sha256: str = ""   # of the database's files as read, before anything is generated
+    files: list = field(default_factory=list)
     float_labels: set[str] = field(default_factory=set)
     #: syntax axioms and theorems: label -> variable per frame slot
     syntax_frames: dict[str, tuple] = field(default_factory=dict)
@@ -65,6 +66,7 @@ class Context:
         for _, data in db.sources:
             h.update(data)
         ctx.sha256 = h.hexdigest()
+        ctx.files = [name for name, _ in db.sources]
         g = syn.grammar
         by_label = {}
         active = set(db.active_floats().values())

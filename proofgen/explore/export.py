@@ -40,7 +40,7 @@ def export_mm(run_dir: str, db_path: str, output: str) -> int:
     if hashlib.sha256(data).hexdigest() != summary.get("database_sha256"):
         raise ValueError(f"{db_path} is not the database the run was made from "
                          "(its sha256 differs from the run's summary)")
-    if b"$[" in data:
+    if len(summary.get("database_files", [])) > 1:
         raise ValueError(f"{db_path} includes other files; export needs a single-file database")
     records = read_records(os.path.join(run_dir, "lemmas.jsonl")) + \
         read_records(os.path.join(run_dir, "theorems.jsonl"))

@@ -75,6 +75,7 @@ def write_run(out: str, ctx: Context, db_path: str, config: GenerateConfig, resu
     summary = {
         "database": os.path.abspath(db_path),
         "database_sha256": ctx.sha256,
+        "database_files": list(ctx.files),
         "proofgen_version": __version__,
         "config": config.as_dict(),
         "theorems": len(result.theorems),

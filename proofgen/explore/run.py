@@ -96,13 +96,15 @@ def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None
     else:
         pool, lemmas = _run_extract(db, ctx, config, want, excluded_labels, excluded_hashes,
                                     stats, progress)
-    chosen = select(pool, config)
+    buckets: dict = {}
+    chosen = select(pool, config, buckets)
     hist: dict[str, dict[int, int]] = {m: {} for m in METRICS}
     for t in chosen:
         for m in METRICS:
             b = bucket(metric(t, m))
             hist[m][b] = hist[m].get(b, 0) + 1
     stats["restatements"] = sum(1 for t in chosen if t.restates)
+    stats["selection"] = {str(k): v for k, v in sorted(buckets.items())}
     stats["seconds"] = round(time.perf_counter() - start, 3)
     stats["emitted"] = len(chosen)
     return Result(chosen, hist, stats, lemmas)
@@ -247,42 +249,62 @@ def _hash(ctx, hyps, concl) -> int:
     return structural_hash(ctx.syn.grammar, list(hyps) + [concl])
 
 
-def select(pool: list[Theorem], config: GenerateConfig) -> list[Theorem]:
+def select(pool: list[Theorem], config: GenerateConfig, report: Optional[dict] = None) -> list[Theorem]:
     """Take `config.count` theorems from the candidates to match the target
     histogram (see the module docstring).  Deterministic: within a bucket,
-    candidates are taken in the order they were made."""
+    candidates are taken in the order they were made.  `report`, if given,
+    receives {bucket: [available, taken]} (the top bucket open-ended)."""
     n = config.count
-    if config.target == "natural" or len(pool) <= 0:
+    if config.target == "natural" or not pool:
         return pool[:n]
     by_bucket: dict[int, list[Theorem]] = {}
     for t in pool:
         by_bucket.setdefault(bucket(metric(t, config.metric)), []).append(t)
     keys = sorted(by_bucket)
 
-    def shares(ks):
-        w = [1.0 if config.target == "log-uniform" else float(2 ** k) for k in ks]
-        total = sum(w)
-        return [x / total for x in w]
+    def weights(ks):
+        return [1.0 if config.target == "log-uniform" else float(2 ** k) for k in ks]
 
     # Merge the deepest buckets into one open-ended bucket until it holds
     # enough candidates to fill its share.
     while len(keys) > 1:
-        top = keys[-1]
-        need = shares(keys)[-1] * n
-        if len(by_bucket[top]) >= need:
+        w = weights(keys)
+        if len(by_bucket[keys[-1]]) >= w[-1] / sum(w) * n:
             break
-        below = keys[-2]
-        by_bucket[below] = by_bucket[below] + by_bucket.pop(top)
-        keys.pop()
-    quota = [int(round(s * n)) for s in shares(keys)]
+        top = keys.pop()
+        by_bucket[keys[-1]] = by_bucket[keys[-1]] + by_bucket.pop(top)
+    quota = _water_fill([len(by_bucket[k]) for k in keys], weights(keys), n)
     chosen: list[Theorem] = []
-    spare = 0
-    for k, q in zip(reversed(keys), reversed(quota)):   # deepest first: they are scarce
-        got = by_bucket[k][:q + spare]
-        spare = q + spare - len(got)
-        chosen.extend(got)
-    if len(chosen) < n:  # fill from whatever is left, in generation order
-        taken = {id(t) for t in chosen}
-        chosen.extend(t for t in pool if id(t) not in taken)
+    for k, q in zip(keys, quota):
+        chosen.extend(by_bucket[k][:q])
+        if report is not None:
+            report[k] = [len(by_bucket[k]), q]
     order = {id(t): i for i, t in enumerate(pool)}
-    return sorted(chosen[:n], key=lambda t: order[id(t)])
+    return sorted(chosen, key=lambda t: order[id(t)])
+
+
+def _water_fill(available: list[int], weights: list[float], n: int) -> list[int]:
+    """Quotas q_k = min(available_k, lam * w_k) summing to n (or to all
+    that is available): buckets short of candidates give their share to the
+    others in proportion to the others' weights."""
+    k = len(available)
+    quota = [0] * k
+    open_ = set(range(k))
+    left = min(n, sum(available))
+    while open_ and left > 0:
+        total_w = sum(weights[i] for i in open_)
+        capped = [i for i in open_ if available[i] <= weights[i] / total_w * left]
+        if not capped:
+            # largest remainders, so the quotas add up exactly
+            raw = {i: weights[i] / total_w * left for i in open_}
+            for i in open_:
+                quota[i] = int(raw[i])
+            rest = left - sum(quota[i] for i in open_)
+            for i in sorted(open_, key=lambda i: (-(raw[i] - int(raw[i])), i))[:rest]:
+                quota[i] += 1
+            break
+        for i in capped:
+            quota[i] = available[i]
+            left -= available[i]
+            open_.discard(i)
+    return quota

@@ -1,0 +1,211 @@
+"""The theorem factory: generators, dedup, distribution, verified output, export."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from proofgen.cli import main
+from proofgen.explore.context import Context, statement_hash
+from proofgen.explore.forward import ForwardConfig
+from proofgen.explore.run import GenerateConfig, bucket, generate, metric
+from proofgen.explore.theorem import new_theorem
+from proofgen.kernel import load
+
+from conftest import DATABASES, metamath_available
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HILBERT = os.path.join(ROOT, "mm_databases", "hilbert.mm")
+SET_MM = os.path.join(DATABASES, "set.mm")
+
+
+def run(config: GenerateConfig, path: str = HILBERT):
+    db = load(path)
+    ctx = Context.of(db)
+    return db, ctx, generate(db, config, ctx)
+
+
+def texts(ctx, result):
+    from proofgen.explore.theorem import as_assertion
+    extra = {t.label: as_assertion(ctx, t, i) for i, t in enumerate(result.lemmas.values())}
+    return [new_theorem(ctx, t, extra) for t in result.theorems]
+
+
+def test_forward_theorems_are_new_distinct_and_verified():
+    db, ctx, result = run(GenerateConfig(count=400, seed=1))
+    assert len(result.theorems) == 400
+    hashes = [statement_hash(ctx, t.hypotheses, t.conclusion) for t in result.theorems]
+    assert len(set(hashes)) == 400                      # no duplicates up to renaming
+    library = {statement_hash(ctx, a.essentials, a.conclusion) for a in ctx.assertions.values()
+               if a.position < ctx.assertions["ax-gen"].position}
+    assert not library & set(hashes)                    # nothing restates the library
+    for t in result.theorems:
+        assert t.conclusion not in t.hypotheses         # no trivial results
+    # an independent check: a fresh kernel reads every verified fact (the
+    # emitted theorems and the lemmas they stand on) in generation order
+    fresh = load(HILBERT)
+    extra = _extra(ctx, result)
+    facts = [new_theorem(ctx, t, extra) for t in result.lemmas.values()]
+    assert all(not r for r in fresh.check_theorems(facts, keep=True))
+    assert {t.label for t in result.theorems} <= set(result.lemmas)
+    assert fresh.verify().ok
+    assert result.stats["rejected"] == 0
+
+
+def _extra(ctx, result):
+    from proofgen.explore.theorem import as_assertion
+    return {t.label: as_assertion(ctx, t, i) for i, t in enumerate(result.lemmas.values())}
+
+
+def test_forward_builds_on_its_own_results_and_makes_inference_forms():
+    _, _, result = run(GenerateConfig(count=400, seed=2))
+    generated = set(result.lemmas)
+    assert any(set(t.uses()) & generated for t in result.theorems)  # lemmas cited
+    assert max(t.depth for t in result.theorems) >= 3
+    assert any(t.hypotheses for t in result.theorems)                 # inference forms
+    assert any(not t.hypotheses for t in result.theorems)             # closed theorems
+
+
+def test_runs_reproduce_exactly_and_seeds_differ():
+    _, ctx, a = run(GenerateConfig(count=150, seed=5))
+    _, ctx2, b = run(GenerateConfig(count=150, seed=5))
+    _, _, c = run(GenerateConfig(count=150, seed=6))
+    assert [x.proof for x in texts(ctx, a)] == [x.proof for x in texts(ctx2, b)]
+    assert [t.label for t in a.theorems] == [t.label for t in b.theorems]
+    assert [t.label for t in a.theorems] != [t.label for t in c.theorems]
+
+
+def test_log_uniform_depth_fills_the_deepest_bucket():
+    _, _, result = run(GenerateConfig(count=400, seed=3, target="log-uniform"))
+    hist = result.histograms["depth"]
+    assert len(hist) >= 3
+    deepest = max(hist)
+    assert hist[deepest] >= 0.05 * len(result.theorems)
+    # and roughly equal shares: no bucket above twice the mean
+    assert max(hist.values()) <= 2 * len(result.theorems) / len(hist)
+
+
+def test_targets_share_buckets_by_weight():
+    for target, ratio in (("uniform", 2.0), ("log-uniform", 1.0)):
+        _, _, result = run(GenerateConfig(count=300, seed=3, target=target, metric="length"))
+        sel = result.stats["selection"]       # bucket -> [available, taken]
+        assert sum(taken for _, taken in sel.values()) == 300
+        # buckets that had candidates to spare got shares in the target's ratio
+        spare = sorted(int(k) for k, (avail, taken) in sel.items() if taken < avail)
+        assert spare
+        for a, b in zip(spare, spare[1:]):
+            want = ratio ** (b - a)
+            got = sel[str(b)][1] / sel[str(a)][1]
+            assert abs(got - want) <= 0.05 * want + 2 / sel[str(a)][1]
+
+
+def test_water_filling_quotas():
+    from proofgen.explore.run import _water_fill
+    assert _water_fill([100, 100, 100], [1, 1, 1], 90) == [30, 30, 30]
+    assert _water_fill([10, 100, 100], [1, 1, 1], 90) == [10, 40, 40]
+    assert _water_fill([10, 100, 100], [1, 2, 4], 91) == [10, 27, 54]
+    assert _water_fill([5, 5], [1, 1], 100) == [5, 5]
+
+
+def test_exclusion_list_is_never_emitted_nor_used():
+    _, ctx, first = run(GenerateConfig(count=100, seed=4))
+    banned = [ctx.text(t.typecode, t.conclusion) for t in first.theorems[:20]
+              if not t.hypotheses][:5]
+    assert banned
+    _, ctx2, second = run(GenerateConfig(count=100, seed=4, exclude=tuple(banned) + ("syl",)))
+    out = {statement_hash(ctx2, t.hypotheses, t.conclusion) for t in second.theorems}
+    for text in banned:
+        from proofgen.explore.run import _exclusions
+        _, hashes = _exclusions(ctx2, [text])
+        assert not hashes & out
+    for t in list(second.theorems) + list(second.lemmas.values()):
+        assert "syl" not in t.uses()
+    with pytest.raises(ValueError):
+        run(GenerateConfig(count=10, exclude=("|- ( ph ->",)))
+
+
+def test_extract_every_step_of_every_proof():
+    db, ctx, result = run(GenerateConfig(generator="extract", count=10 ** 6))
+    assert result.stats["rejected"] == 0
+    # every theorem of the database reappears (its last step), flagged
+    restated = {t.restates for t in result.theorems if t.restates}
+    proved = [ctx.assertions[s.label] for s in ctx.syn.statements if s.kind == "p"]
+    assert {ctx.known[statement_hash(ctx, a.essentials, a.conclusion)] for a in proved} <= restated
+    # and steps inside proofs give new, smaller theorems with only the hypotheses they need
+    inner = [t for t in result.theorems if not t.restates]
+    assert inner
+    fresh = load(HILBERT)
+    assert all(not r for r in fresh.check_theorems(texts(ctx, result)))
+    for t in result.theorems:
+        assert metric(t, "steps") >= 1 and bucket(t.depth) >= 0
+
+
+@settings(max_examples=int(os.environ.get("PROOFGEN_EXAMPLES", "15")), deadline=None)
+@given(seed=st.integers(0, 10 ** 6), fill=st.sampled_from([0.0, 0.3, 1.0]),
+       assume=st.sampled_from([0.0, 0.05, 0.3]))
+def test_every_forward_result_verifies(seed, fill, assume):
+    cfg = GenerateConfig(count=60, seed=seed,
+                         forward=ForwardConfig(fill_rate=fill, assumption_rate=assume))
+    _, ctx, result = run(cfg)
+    assert result.stats["rejected"] == 0, result.stats.get("rejections")
+    assert len({t.hash for t in result.theorems}) == len(result.theorems)
+
+
+# -- command line and export ---------------------------------------------
+
+def test_cli_generate_and_export(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["generate", "--out", str(out), "--count", "120", "--seed", "9",
+                 "--target", "log-uniform"]) == 0
+    recs = [json.loads(x) for x in (out / "theorems.jsonl").read_text().splitlines()]
+    assert len(recs) == 120
+    assert {"label", "statement", "hypotheses", "disjoint", "proof", "depth", "steps",
+            "uses", "restates", "generator", "seed"} <= set(recs[0])
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["theorems"] == 120 and summary["stats"]["rejected"] == 0
+    assert "theorems/s" in capsys.readouterr().err
+    # a second run into the same folder is refused, not overwritten
+    assert main(["generate", "--out", str(out), "--count", "5"]) == 1
+    assert "already holds a run" in capsys.readouterr().err
+    mm = tmp_path / "out.mm"
+    assert main(["export-mm", str(out), "-o", str(mm)]) == 0
+    assert main(["verify", str(mm)]) == 0
+    if metamath_available():
+        done = subprocess.run(["metamath", 'read "out.mm"', "verify proof *", "exit"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert "All proofs in the database were verified" in done.stdout
+        assert "?Error" not in done.stdout
+
+
+def test_cli_generate_refuses_bad_input(tmp_path, capsys):
+    assert main(["generate", "--out", str(tmp_path / "a"), "--library", "upto:nope"]) == 1
+    assert "no assertion labelled nope" in capsys.readouterr().err
+    assert main(["generate", "--db", os.path.join(DATABASES, "miu.mm"),
+                 "--out", str(tmp_path / "b")]) == 1
+    assert "not an unambiguous tree grammar" in capsys.readouterr().err
+    bad = tmp_path / "bad.mm"
+    bad.write_text("$c |- wff $. $v p $. wp $f wff p $. ax $p |- p $= wp $.")
+    assert main(["generate", "--db", str(bad), "--out", str(tmp_path / "c")]) == 1
+    assert "does not verify" in capsys.readouterr().err
+    assert main(["export-mm", str(tmp_path), "-o", str(tmp_path / "x.mm")]) == 1
+    assert "not a run folder" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_export_of_10000_theorems_on_set_mm_verifies_with_both_verifiers(tmp_path):
+    out = tmp_path / "run"
+    assert main(["generate", "--db", SET_MM, "--out", str(out), "--count", "10000",
+                 "--seed", "11", "--target", "log-uniform"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["theorems"] == 10000 and summary["stats"]["rejected"] == 0
+    mm = tmp_path / "set-generated.mm"
+    assert main(["export-mm", str(out), "--db", SET_MM, "-o", str(mm)]) == 0
+    assert main(["verify", str(mm)]) == 0
+    assert metamath_available()
+    done = subprocess.run(["metamath", 'read "set-generated.mm"', "verify proof *", "exit"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert "All proofs in the database were verified" in done.stdout
+    assert "?Error" not in done.stdout
