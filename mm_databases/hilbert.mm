@@ -48,6 +48,17 @@ $)
   $( Let variable ` ta ` be a wff. $)
   wta $f wff ta $.
 
+  $( Seven more wff metavariables (eta, zeta, sigma, rho, mu, lambda,
+     kappa), so that derived theorems can use up to twelve. $)
+  $v et ze si rh mu la ka $.
+  wet $f wff et $.
+  wze $f wff ze $.
+  wsi $f wff si $.
+  wrh $f wff rh $.
+  wmu $f wff mu $.
+  wla $f wff la $.
+  wka $f wff ka $.
+
   $( Declare the typecodes used by syntax-aware tools: ` wff ` is a syntax
      typecode, and statements with typecode ` |- ` are parsed as ` wff ` .
      The typecode of individual variables is declared in the predicate

@@ -272,7 +272,7 @@ def cmd_generate(args) -> int:
                          max_hypotheses=args.max_hypotheses, choice=args.choice)
     config = GenerateConfig(generator=args.generator, count=args.count, seed=args.seed,
                             forward=fcfg, target=args.target, metric=args.metric,
-                            exclude=tuple(exclude))
+                            exclude=tuple(exclude), proofs=args.proofs)
     show = sys.stderr.isatty()
     try:
         result = generate(db, config, ctx, progress=Progress("generating", show, "theorems"))
@@ -398,6 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
     ge.add_argument("--max-symbols", type=_positive, default=48,
                     help="forward: largest statement (hypotheses + conclusion) in symbols")
     ge.add_argument("--max-hypotheses", type=int, default=3)
+    ge.add_argument("--proofs", type=int, default=0, metavar="N",
+                    help="extract: only from the first N proofs of the database (0: all)")
     ge.add_argument("--exclude", action="append", metavar="LABELS|FILE",
                     help="never emit these (labels or statements, comma-separated, or a file "
                     "with one per line) and never use their proofs")

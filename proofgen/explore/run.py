@@ -48,6 +48,7 @@ class GenerateConfig:
     exclude: tuple[str, ...] = ()       # labels, or statements ("|- ( ph -> ph )")
     batch: int = 1000                   # theorems per kernel check
     max_attempts: int = 0               # forward: 0 means 400 per theorem wanted
+    proofs: int = 0                     # extract: only the first N proofs (0: all)
 
     def as_dict(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if k != "forward"}
@@ -210,8 +211,10 @@ def _run_extract(db, ctx, config, want, excluded_labels, excluded_hashes, stats,
     seen: set[int] = set()
     pool: list[Theorem] = []
     pending: list[Theorem] = []
-    sources = [s for s in ctx.syn.statements
-               if s.kind == "p" and s.label not in excluded_labels]
+    sources = [s for s in ctx.syn.statements if s.kind == "p"]
+    if config.proofs:
+        sources = sources[:config.proofs]
+    sources = [s for s in sources if s.label not in excluded_labels]
     done = 0
     for thm in extract(ctx, sources):
         stats["candidates"] += 1
