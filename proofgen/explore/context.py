@@ -53,6 +53,8 @@ class Context:
     known: dict[int, str] = field(default_factory=dict)
     usage: dict[str, int] = field(default_factory=dict)  # citations in the database's proofs
     sha256: str = ""   # of the database's files as read, before anything is generated
+    printer: object = None        # the C printer, when built
+    rule_labels: list = field(default_factory=list)
     files: list = field(default_factory=list)
     float_labels: set[str] = field(default_factory=set)
     #: syntax axioms and theorems: label -> variable per frame slot
@@ -62,6 +64,12 @@ class Context:
     def of(cls, db: Database, syn: Optional[Syntax] = None) -> "Context":
         syn = syn or Syntax.of(db)
         ctx = cls(db, syn, term_kit(syn.grammar))
+        try:
+            from ..syntax._terms import FastPrinter
+            ctx.printer = FastPrinter(syn.grammar)
+        except ImportError:  # pragma: no cover - build problem
+            ctx.printer = None
+        ctx.rule_labels = [r.label for r in syn.grammar.rules]
         h = hashlib.sha256()
         for _, data in db.sources:
             h.update(data)
@@ -117,6 +125,8 @@ class Context:
         return g.types[g.variables[-1 - var].type]
 
     def text(self, typecode: str, term: Term) -> str:
+        if self.printer is not None:
+            return self.printer.text(typecode, term)
         return " ".join([typecode] + self.syn.grammar.unparse(term))
 
 
@@ -132,12 +142,20 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
+def canonical_order(ctx: Context, hypotheses: Sequence[Term]) -> list[int]:
+    """Indices of `hypotheses` in canonical order: by each hypothesis's own
+    canonical form (a key independent of variable names), then size."""
+    g = ctx.syn.grammar
+    return sorted(range(len(hypotheses)),
+                  key=lambda i: (canonical(g, [hypotheses[i]])[0][0], len(hypotheses[i])))
+
+
 def canonical_statement(ctx: Context, hypotheses: Sequence[Term], conclusion: Term):
     """Hypotheses in canonical order and variables renamed by first
     appearance.  Hypotheses are ordered by their own canonical forms (a key
     that does not depend on variable names), then by size."""
     g = ctx.syn.grammar
-    keyed = sorted(hypotheses, key=lambda h: (canonical(g, [h])[0][0], len(h)))
+    keyed = [hypotheses[i] for i in canonical_order(ctx, hypotheses)]
     terms, renaming = canonical(g, list(keyed) + [conclusion])
     return terms[:-1], terms[-1], renaming
 

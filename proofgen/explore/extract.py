@@ -13,7 +13,7 @@ from typing import Iterator, Optional
 
 from ..kernel import Statement
 from ..syntax.proofs import decode_compressed
-from .context import Context
+from .context import Assertion, Context
 from .theorem import Step, Theorem, disjoint_needed
 
 Term = tuple
@@ -160,3 +160,144 @@ def extract(ctx: Context, statements=None, skip_final: bool = False) -> Iterator
             yield Theorem(st.typecode, tuple(replay.hypotheses[h] for h in hyps_used),
                           replay.conclusions[i], tuple(steps), disjoint, height, "extract",
                           meta={"source": st.label, "step": i})
+
+
+class Extractor:
+    """Hierarchical extraction: each step becomes a theorem whose proof cites
+    the theorems of its premises as lemmas (one step on top of lemmas), so a
+    database's proofs become a theory of small, distinct theorems, and the
+    cost is linear in the number of steps instead of quadratic.
+
+    A step equal (up to renaming) to an earlier one is not emitted again;
+    later steps cite the earlier theorem through a substitution found by
+    matching.  A step that restates one of its hypotheses is that
+    hypothesis.  A step whose lemma is excluded cannot be proved without it
+    and is skipped, with everything built on it."""
+
+    def __init__(self, ctx: Context, excluded_hashes=frozenset()):
+        self.ctx = ctx
+        self.excluded = excluded_hashes
+        self.lemmas: dict[int, Assertion] = {}     # canonical hash -> emitted theorem
+        self.generated: dict[str, Assertion] = {}  # label -> emitted theorem
+        self.stats = {"candidates": 0, "duplicates": 0, "trivial": 0, "excluded": 0,
+                      "skipped": 0}
+        self.position = 10 ** 9
+        self._depth: dict[str, int] = {}
+
+    def theorems(self, st: Statement) -> Iterator[Theorem]:
+        from .context import canonical_order, statement_hash
+        from .theorem import as_assertion
+        ctx = self.ctx
+        replay = logical_steps(ctx, st)
+        if replay is None:
+            return
+        # per step: ("lemma", Assertion, its hypotheses as source hypothesis
+        # indices in canonical order) or ("hyp", source index) or None (skipped)
+        made: list = []
+        for i, step in enumerate(replay.steps):
+            self.stats["candidates"] += 1
+            concl = replay.conclusions[i]
+            used = self._hyps_used(replay, i, made)
+            if used is None:
+                made.append(None)
+                self.stats["skipped"] += 1
+                continue
+            hyp_terms = [replay.hypotheses[h] for h in used]
+            if concl in hyp_terms:
+                made.append(("hyp", used[hyp_terms.index(concl)]))
+                self.stats["trivial"] += 1
+                continue
+            order = canonical_order(ctx, hyp_terms)
+            used = [used[k] for k in order]
+            hyp_terms = [hyp_terms[k] for k in order]
+            key = statement_hash(ctx, hyp_terms, concl)
+            if key in self.lemmas:
+                made.append(("lemma", self.lemmas[key], used))
+                self.stats["duplicates"] += 1
+                continue
+            if key in self.excluded:
+                made.append(None)
+                self.stats["excluded"] += 1
+                continue
+            # the proof: each premise's lemma, then this step's assertion
+            local = {h: k for k, h in enumerate(used)}
+            steps: list[Step] = []
+            refs: list[int] = []
+            depth = 0
+            for p in step.premises:
+                if p < 0:
+                    refs.append(-1 - local[-1 - p])
+                    continue
+                m = made[p]
+                if m[0] == "hyp":
+                    refs.append(-1 - local[m[1]])
+                    continue
+                found = self._instance(m[1], replay.conclusions[p], m[2], replay)
+                if found is None:
+                    break
+                lemma, (subst, lemma_hyps) = m[1], found
+                steps.append(Step(lemma.label, tuple(subst[v] for v in lemma.floats),
+                                  tuple(-1 - local[h] for h in lemma_hyps)))
+                refs.append(len(steps) - 1)
+                depth = max(depth, self._depth.get(lemma.label, 1))
+            else:
+                steps.append(Step(step.label, step.floats, tuple(refs)))
+            disjoint = None if len(refs) < len(step.premises) else \
+                disjoint_needed(ctx, steps, self.generated)
+            if disjoint is None:
+                made.append(None)
+                self.stats["skipped"] += 1
+                continue
+            thm = Theorem(st.typecode, tuple(hyp_terms), concl, tuple(steps), disjoint, depth + 1,
+                          "extract", label=f"pg.{key:016x}", hash=key,
+                          restates=ctx.known.get(key), meta={"source": st.label, "step": i})
+            a = as_assertion(ctx, thm, self.position)
+            self.position += 1
+            self.lemmas[key] = a
+            self.generated[thm.label] = a
+            self._depth[thm.label] = thm.depth
+            made.append(("lemma", a, used))
+            yield thm
+
+    def forget(self, thm: Theorem) -> None:
+        """Drop a theorem the kernel rejected."""
+        self.lemmas.pop(thm.hash, None)
+        self.generated.pop(thm.label, None)
+
+    def _hyps_used(self, replay: Replay, i: int, made: list) -> Optional[list[int]]:
+        """Source hypotheses step i rests on (through its premises' lemmas)."""
+        out = set()
+        for p in replay.steps[i].premises:
+            if p < 0:
+                out.add(-1 - p)
+                continue
+            m = made[p]
+            if m is None:
+                return None
+            if m[0] == "hyp":
+                out.add(m[1])
+            else:
+                out.update(m[2])
+        return sorted(out)
+
+    def _instance(self, lemma: Assertion, conclusion: Term, hyps: list[int],
+                  replay: Replay) -> Optional[tuple[dict, list[int]]]:
+        """The substitution that turns `lemma` into the statement (conclusion,
+        source hypotheses `hyps`), and which source hypothesis stands for
+        each of the lemma's.  Hypotheses tied in canonical order may pair up
+        either way; small ties are tried every way."""
+        import itertools
+        kit = self.ctx.kit
+        base = kit.match(lemma.conclusion, conclusion)
+        if base is None:
+            return None
+        orders = [hyps] if len(hyps) > 5 else itertools.permutations(hyps)
+        for order in orders:
+            subst = base
+            for h, src in zip(lemma.essentials, order):
+                subst = kit.match(h, replay.hypotheses[src], subst)
+                if subst is None:
+                    break
+            if subst is not None:
+                return subst, list(order)
+        return None

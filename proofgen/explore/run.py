@@ -27,7 +27,7 @@ from typing import Callable, Optional
 
 from ..kernel import Database
 from .context import Context, canonical_statement, statement_hash
-from .extract import extract
+from .extract import Extractor, extract
 from .forward import Forward, ForwardConfig
 from .theorem import Theorem, new_theorem
 
@@ -49,6 +49,7 @@ class GenerateConfig:
     batch: int = 1000                   # theorems per kernel check
     max_attempts: int = 0               # forward: 0 means 400 per theorem wanted
     proofs: int = 0                     # extract: only the first N proofs (0: all)
+    flat: bool = False                  # extract: self-contained subproofs, no lemmas
 
     def as_dict(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if k != "forward"}
@@ -208,14 +209,49 @@ def _library_labels(ctx, spec):
 
 
 def _run_extract(db, ctx, config, want, excluded_labels, excluded_hashes, stats, progress):
-    seen: set[int] = set()
-    pool: list[Theorem] = []
-    pending: list[Theorem] = []
     sources = [s for s in ctx.syn.statements if s.kind == "p"]
     if config.proofs:
         sources = sources[:config.proofs]
     sources = [s for s in sources if s.label not in excluded_labels]
-    done = 0
+    if config.flat:
+        return _run_extract_flat(db, ctx, config, want, sources, excluded_hashes, stats,
+                                 progress)
+    ex = Extractor(ctx, excluded_hashes)
+    pool: list[Theorem] = []
+    lemmas: dict[str, Theorem] = {}
+    pending: list[Theorem] = []
+
+    def flush():
+        good = _verify(db, ctx, pending, ex.generated, True, stats)
+        ok = {t.label for t in good}
+        for t in pending:
+            if t.label not in ok:   # a bug: keep later theorems from citing it
+                ex.forget(t)
+        for t in good:
+            lemmas[t.label] = t
+            pool.append(t)
+        pending.clear()
+        if progress:
+            progress(min(len(pool), want), want)
+
+    for st in sources:
+        for thm in ex.theorems(st):
+            pending.append(thm)
+        if len(pending) >= config.batch:
+            flush()
+            if len(pool) >= want:
+                break
+    if pending:
+        flush()
+    for k in ("candidates", "duplicates", "trivial", "excluded", "skipped"):
+        stats[k] = stats.get(k, 0) + ex.stats[k]
+    return pool[:want], lemmas
+
+
+def _run_extract_flat(db, ctx, config, want, sources, excluded_hashes, stats, progress):
+    seen: set[int] = set()
+    pool: list[Theorem] = []
+    pending: list[Theorem] = []
     for thm in extract(ctx, sources):
         stats["candidates"] += 1
         if thm.conclusion in thm.hypotheses:
@@ -241,7 +277,6 @@ def _run_extract(db, ctx, config, want, excluded_labels, excluded_hashes, stats,
                 progress(min(len(pool), want), want)
             if len(pool) >= want:
                 break
-        done += 1
     if pending:
         pool.extend(_verify(db, ctx, pending, None, False, stats))
     return pool[:want], {}

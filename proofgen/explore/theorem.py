@@ -89,7 +89,6 @@ def metamath_proof(ctx: Context, thm: Theorem, hyp_labels: Sequence[str],
     label list, letters).  Syntax subterms and logical steps used more than
     once are saved (`Z`) and referred to again.  `extra` holds the generated
     assertions the proof cites."""
-    from ..syntax.terms import children
     g = ctx.syn.grammar
     mand_vars = _variables_of(list(thm.hypotheses) + [thm.conclusion])
     mand = [ctx.float_label[v] for v in sorted(mand_vars, key=ctx.float_position.__getitem__)]
@@ -98,15 +97,19 @@ def metamath_proof(ctx: Context, thm: Theorem, hyp_labels: Sequence[str],
     labels: list[str] = []
     raw: list = []            # ints: final numbers; ("s", j): j-th saved step; "Z"
     saved: dict = {}          # ("t", term) or ("s", step) -> saved index
+    # Whole argument terms used more than once are saved and reused (their
+    # inner subterms are not: counting every subterm costs more than the
+    # letters it saves on these short proofs).
     term_uses: dict[Term, int] = {}
     step_uses = [0] * len(thm.steps)
     for st in thm.steps:
         for t in st.floats:
-            for sub in _subterms(g, t):
-                term_uses[sub] = term_uses.get(sub, 0) + 1
+            if len(t) > 1:
+                term_uses[t] = term_uses.get(t, 0) + 1
         for p in st.premises:
             if p >= 0:
                 step_uses[p] += 1
+    printer = ctx.printer
 
     def ref(label: str) -> int:
         k = number.get(label)
@@ -124,12 +127,10 @@ def metamath_proof(ctx: Context, thm: Theorem, hyp_labels: Sequence[str],
         if key in saved:
             raw.append(("s", saved[key]))
             return
-        if t[0] < 0:
-            raw.append(ref(ctx.float_label[t[0]]))
-            return
-        for kid in children(g, t):
-            emit_term(kid)
-        raw.append(ref(g.rules[t[0]].label))
+        nodes = printer.postfix(t) if printer is not None else _postfix(g, t)
+        for node in nodes:
+            raw.append(ref(ctx.float_label[node] if node < 0 else
+                           (ctx.rule_labels[node])))
         if term_uses.get(t, 0) > 1:
             save(key)
 
@@ -172,11 +173,16 @@ def _variables_of(terms: Sequence[Term]) -> list[int]:
     return list(seen)
 
 
-def _subterms(g, t: Term):
-    """Every subterm of t (with repetition), root first."""
-    from ..syntax.terms import skip
-    for pos in range(len(t)):
-        yield t[pos:skip(g, t, pos)]
+def _postfix(g, t: Term) -> list[int]:
+    """Nodes children-first: the order of a syntax proof."""
+    from ..syntax.terms import children
+    if t[0] < 0:
+        return [t[0]]
+    out: list[int] = []
+    for kid in children(g, t):
+        out.extend(_postfix(g, kid))
+    out.append(t[0])
+    return out
 
 
 def new_theorem(ctx: Context, thm: Theorem, extra: dict[str, Assertion] | None = None) -> NewTheorem:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Sequence
@@ -214,10 +215,13 @@ def _owners(theorems: Sequence[NewTheorem]) -> dict[str, int]:
     return out
 
 
+_MATH = re.compile(r"[\x21-\x23\x25-\x7e]+")
+
+
 def _symbols(expr: str | Sequence[str], what: str) -> list[str]:
     words = expr.split() if isinstance(expr, str) else list(expr)
     for w in words:
-        if not w or "$" in w or not all(0x21 <= ord(c) <= 0x7E for c in w):
+        if not _MATH.fullmatch(w):  # printable ASCII without `$`
             raise ValueError(f"{what}: {w!r} is not a math symbol")
     return words
 

@@ -252,3 +252,151 @@ cdef class FastTermKit:
             return False  # occurs check
         s[v] = piece
         return True
+
+
+cdef class FastPrinter:
+    """A term's tokens and postfix order in C (see `Grammar.term_tokens`);
+    the factory prints every statement it emits, so this is hot."""
+    cdef object g
+    cdef int32_t* arity
+    cdef int32_t* pat_start
+    cdef int32_t* pat
+    cdef int32_t* order_start
+    cdef int32_t* order
+    cdef Py_ssize_t nrules
+    cdef list names          # token id (const) -> str
+    cdef list rule_labels
+
+    def __cinit__(self):
+        self.arity = self.pat_start = self.pat = self.order_start = self.order = NULL
+
+    def __dealloc__(self):
+        free(self.arity)
+        free(self.pat_start)
+        free(self.pat)
+        free(self.order_start)
+        free(self.order)
+
+    def __init__(self, g):
+        self.g = g
+        rules = g.rules
+        self.nrules = len(rules)
+        npat = sum(len(r.pattern) for r in rules)
+        nord = sum(len(r.order) for r in rules)
+        self.arity = <int32_t*> malloc((self.nrules + 1) * sizeof(int32_t))
+        self.pat_start = <int32_t*> malloc((self.nrules + 1) * sizeof(int32_t))
+        self.order_start = <int32_t*> malloc((self.nrules + 1) * sizeof(int32_t))
+        self.pat = <int32_t*> malloc((npat + 1) * sizeof(int32_t))
+        self.order = <int32_t*> malloc((nord + 1) * sizeof(int32_t))
+        if not (self.arity and self.pat_start and self.order_start and self.pat and self.order):
+            raise MemoryError()
+        cdef Py_ssize_t p = 0, o = 0, i
+        for i, r in enumerate(rules):
+            self.arity[i] = r.arity
+            self.pat_start[i] = p
+            for x in r.pattern:
+                self.pat[p] = x
+                p += 1
+            self.order_start[i] = o
+            for x in r.order:
+                self.order[o] = x
+                o += 1
+        self.pat_start[self.nrules] = p
+        self.order_start[self.nrules] = o
+        self.names = list(g.symbols)
+        self.rule_labels = [r.label for r in rules]
+
+    cdef Py_ssize_t _skip(self, tuple t, Py_ssize_t pos) except -1:
+        cdef Py_ssize_t need = 1, n = PyTuple_GET_SIZE(t)
+        cdef long node
+        while need:
+            if pos >= n:
+                raise ValueError("truncated term")
+            node = _at(t, pos)
+            pos += 1
+            if node >= 0:
+                if node >= self.nrules:
+                    raise ValueError(f"no rule {node}")
+                need += self.arity[node] - 1
+            else:
+                need -= 1
+        return pos
+
+    def tokens(self, tuple term):
+        """Token ids of the term's string (constants >= 0, variables < 0)."""
+        cdef list out = []
+        # explicit stack of (rule, pattern index, first child position)
+        cdef list stack = []
+        cdef Py_ssize_t pos, i, k, j, start, a, end
+        cdef long node, item
+        cdef list starts
+        end = self._open(term, 0, stack, out)
+        while stack:
+            node, i, starts = stack.pop()
+            start = self.pat_start[node]
+            end_pat = self.pat_start[node + 1]
+            while start + i < end_pat:
+                item = self.pat[start + i]
+                if item >= 0:
+                    out.append(item)
+                    i += 1
+                    continue
+                k = 0
+                for j in range(i):
+                    if self.pat[start + j] < 0:
+                        k += 1
+                stack.append((node, i + 1, starts))
+                self._open(term, starts[self.order[self.order_start[node] + k]], stack, out)
+                break
+        return out
+
+    cdef Py_ssize_t _open(self, tuple term, Py_ssize_t pos, list stack, list out) except -1:
+        cdef long node = _at(term, pos)
+        cdef Py_ssize_t p, a
+        if node < 0:
+            out.append(node)
+            return pos + 1
+        if node >= self.nrules:
+            raise ValueError(f"no rule {node}")
+        starts = []
+        p = pos + 1
+        for a in range(self.arity[node]):
+            starts.append(p)
+            p = self._skip(term, p)
+        stack.append((node, 0, starts))
+        return p
+
+    def text(self, str typecode, tuple term):
+        """`typecode` followed by the term's symbols, space separated."""
+        names = self.names
+        variables = self.g.variables
+        parts = [typecode]
+        for x in self.tokens(term):
+            parts.append(names[x] if x >= 0 else variables[-1 - x].name)
+        return " ".join(parts)
+
+    def postfix(self, tuple term):
+        """Rule ids and variables children-first: a syntax proof's order."""
+        cdef Py_ssize_t n = PyTuple_GET_SIZE(term), i, top = 0
+        cdef long node
+        cdef list out = []
+        # reversing prefix order of a reversed-children walk gives postfix;
+        # simplest exact method: a stack of (node, children left)
+        cdef list nodes = []
+        cdef list left = []
+        for i in range(n):
+            node = _at(term, i)
+            if node >= 0 and node >= self.nrules:
+                raise ValueError(f"no rule {node}")
+            if node >= 0 and self.arity[node]:
+                nodes.append(node)
+                left.append(self.arity[node])
+                continue
+            out.append(node)
+            while left:
+                left[len(left) - 1] -= 1
+                if left[len(left) - 1]:
+                    break
+                left.pop()
+                out.append(nodes.pop())
+        return out
