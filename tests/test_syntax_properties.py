@@ -245,3 +245,22 @@ def test_structural_hash_is_pinned():
     # PYTHONHASHSEED and platform
     assert structural_hash(g, ax1) == 0x4f9c1452e7b7cbe9
     assert structural_hash(g, ax2) == 0x4b7753c4eb727024
+
+
+@SETTINGS
+@given(st.data())
+def test_fast_printer_agrees_with_the_grammar(data):
+    from proofgen.syntax._terms import FastPrinter
+    from proofgen.syntax.terms import children
+    syn = syntax(os.path.join(DATABASES, "set.mm"))
+    g = syn.grammar
+    printer = FastPrinter(g)
+    term = data.draw(terms(syn, max_depth=5))
+    assert printer.tokens(term) == g.term_tokens(term)
+    assert printer.text("|-", term) == " ".join(["|-"] + g.unparse(term))
+
+    def postfix(t):
+        if t[0] < 0:
+            return [t[0]]
+        return [n for kid in children(g, t) for n in postfix(kid)] + [t[0]]
+    assert printer.postfix(term) == postfix(term)
