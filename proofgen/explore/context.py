@@ -106,10 +106,9 @@ class Context:
                 frame.append(("f", tree.term[0]) if hs.kind == "f" else ("e", tree.term))
             if not ok:
                 continue
-            disjoint = frozenset(_pair(g.variable(a, _type_of(ctx, a, frame)),
-                                       g.variable(b, _type_of(ctx, b, frame)))
-                                 for a, b in s.frame.disjoint
-                                 if _type_of(ctx, a, frame) and _type_of(ctx, b, frame))
+            names = {g.variables[-1 - x].name: x for k, x in frame if k == "f"}
+            disjoint = frozenset(_pair(names[a], names[b]) for a, b in s.frame.disjoint
+                                 if a in names and b in names)
             a = Assertion(s.label, s.typecode, tuple(frame), syn.trees[s.label].term, disjoint,
                           s.kind, pos)
             ctx.assertions[s.label] = a
@@ -128,14 +127,6 @@ class Context:
         if self.printer is not None:
             return self.printer.text(typecode, term)
         return " ".join([typecode] + self.syn.grammar.unparse(term))
-
-
-def _type_of(ctx: Context, name: str, frame) -> Optional[str]:
-    g = ctx.syn.grammar
-    for k, x in frame:
-        if k == "f" and g.variables[-1 - x].name == name:
-            return g.types[g.variables[-1 - x].type]
-    return None
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
