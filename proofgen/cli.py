@@ -239,6 +239,9 @@ def cmd_generate(args) -> int:
     from .syntax import Syntax
     db_path = args.db or _default_db()
     out = args.out
+    if os.path.exists(out) and not os.path.isdir(out):
+        print(f"proofgen: error: --out {out} exists and is not a folder", file=sys.stderr)
+        return 1
     if os.path.exists(os.path.join(out, "theorems.jsonl")) and not args.force:
         print(f"proofgen: error: {out} already holds a run; choose another --out or add --force",
               file=sys.stderr)
@@ -255,9 +258,10 @@ def cmd_generate(args) -> int:
     errors = [d for d in db.read_diagnostics if d.severity == "error"]
     report = db.verify(jobs=os.cpu_count() or 1)
     if errors or report.errors:
-        for d in (report.errors or errors)[:20]:
+        for d in (errors or report.errors)[:20]:
             print(d.format(), file=sys.stderr)
-        print(f"{db_path}: the database does not verify; generation needs a correct one",
+        what = "cannot be read" if errors else "does not verify"
+        print(f"{db_path}: the database {what}; generation needs a correct one",
               file=sys.stderr)
         return 1
     syn = Syntax.of(db)

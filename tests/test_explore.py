@@ -190,6 +190,13 @@ def test_cli_generate_refuses_bad_input(tmp_path, capsys):
     bad.write_text("$c |- wff $. $v p $. wp $f wff p $. ax $p |- p $= wp $.")
     assert main(["generate", "--db", str(bad), "--out", str(tmp_path / "c")]) == 1
     assert "does not verify" in capsys.readouterr().err
+    assert main(["generate", "--db", str(tmp_path / "missing.mm"),
+                 "--out", str(tmp_path / "d")]) == 1
+    assert "cannot be read" in capsys.readouterr().err
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    assert main(["generate", "--out", str(afile)]) == 1
+    assert "not a folder" in capsys.readouterr().err
     assert main(["export-mm", str(tmp_path), "-o", str(tmp_path / "x.mm")]) == 1
     assert "not a run folder" in capsys.readouterr().err
 
