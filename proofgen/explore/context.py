@@ -59,6 +59,8 @@ class Context:
     float_labels: set[str] = field(default_factory=set)
     #: syntax axioms and theorems: label -> variable per frame slot
     syntax_frames: dict[str, tuple] = field(default_factory=dict)
+    #: syntax axioms used by the parser: label -> rule id
+    syntax_rules: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, db: Database, syn: Optional[Syntax] = None) -> "Context":
@@ -70,6 +72,8 @@ class Context:
         except ImportError:  # pragma: no cover - build problem
             ctx.printer = None
         ctx.rule_labels = [r.label for r in syn.grammar.rules]
+        ctx.syntax_rules = {lab: r for lab, r in syn.grammar.rule_index.items()
+                            if lab not in syn.grammar.excluded}
         h = hashlib.sha256()
         for _, data in db.sources:
             h.update(data)

@@ -34,6 +34,7 @@ def logical_steps(ctx: Context, st: Statement) -> Optional[Replay]:
     """Replay `st`'s proof keeping only logical steps (syntax steps become
     the trees they build).  None for an incomplete or unreplayable proof."""
     syn, kit = ctx.syn, ctx.kit
+    rule_index = ctx.syntax_rules
     proof = st.proof
     frame = st.frame.hypotheses
     hyp_index: dict[str, int] = {}
@@ -83,6 +84,14 @@ def logical_steps(ctx: Context, st: Statement) -> Optional[Replay]:
             n = len(s)
             args = stack[len(stack) - n:]
             del stack[len(stack) - n:]
+            rid = rule_index.get(label)
+            if rid is not None:
+                # a syntax axiom: its node over its arguments, in frame order
+                out = (rid,)
+                for arg in args:
+                    out += arg[1]
+                stack.append(("t", out))
+                continue
             subst = {v: arg[1] for v, arg in zip(s, args) if v is not None}
             stack.append(("t", kit.substitute(tree.term, subst)))
             continue
