@@ -416,6 +416,14 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--db", help="the database the run was made from (default: bundled)")
     ex.add_argument("--output", "-o", required=True)
     ex.set_defaults(func=cmd_export_mm)
+
+    from . import fuzz
+    fz = sub.add_parser("fuzz", help="fuzz the checker (and optionally another verifier)",
+                        description="Generate and damage .mm files for a while; report "
+                        "crashes, hangs and disagreements (between proofgen's two engines, "
+                        "and with --against another verifier) with minimised reproducers.")
+    fuzz.add_arguments(fz)
+    fz.set_defaults(func=fuzz.run)
     return parser
 
 
