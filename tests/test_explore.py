@@ -143,7 +143,7 @@ def test_extract_every_step_of_every_proof():
         assert metric(t, "steps") >= 1 and bucket(t.depth) >= 0
 
 
-@settings(max_examples=int(os.environ.get("PROOFGEN_EXAMPLES", "15")), deadline=None)
+@settings(max_examples=int(15 * float(os.environ.get("PROOFGEN_TEST_SCALE", "1"))), deadline=None)
 @given(seed=st.integers(0, 10 ** 6), fill=st.sampled_from([0.0, 0.3, 1.0]),
        assume=st.sampled_from([0.0, 0.05, 0.3]))
 def test_every_forward_result_verifies(seed, fill, assume):

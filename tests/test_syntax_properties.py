@@ -19,7 +19,8 @@ from conftest import DATABASES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HILBERT = os.path.join(ROOT, "mm_databases", "hilbert.mm")
-EXAMPLES = int(os.environ.get("PROOFGEN_EXAMPLES", "150"))
+# PROOFGEN_TEST_SCALE multiplies every example count (docs/testing.md)
+EXAMPLES = int(150 * float(os.environ.get("PROOFGEN_TEST_SCALE", "1")))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
