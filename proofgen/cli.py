@@ -234,17 +234,23 @@ def _default_db() -> str:
 def cmd_generate(args) -> int:
     from .explore.context import Context
     from .explore.forward import ForwardConfig
-    from .explore.output import write_run
-    from .explore.run import GenerateConfig, generate
+    from .emit.records import StyleMix
+    from .explore.run import GenerateConfig
+    from .run import JobConfig, run_job
     from .syntax import Syntax
     db_path = args.db or _default_db()
     out = args.out
     if os.path.exists(out) and not os.path.isdir(out):
         print(f"proofgen: error: --out {out} exists and is not a folder", file=sys.stderr)
         return 1
-    if os.path.exists(os.path.join(out, "theorems.jsonl")) and not args.force:
+    if os.path.exists(os.path.join(out, "manifest.json")) and not args.force:
         print(f"proofgen: error: {out} already holds a run; choose another --out or add --force",
               file=sys.stderr)
+        return 1
+    try:
+        styles = StyleMix.parse(args.styles, args.renderings)
+    except ValueError as exc:
+        print(f"proofgen: error: --styles: {exc}", file=sys.stderr)
         return 1
     exclude: list[str] = []
     for item in args.exclude or []:
@@ -278,29 +284,77 @@ def cmd_generate(args) -> int:
                             forward=fcfg, target=args.target, metric=args.metric,
                             exclude=tuple(exclude), proofs=args.proofs)
     show = sys.stderr.isatty()
+    job = JobConfig(config, styles)
+    if args.force:
+        _clear_run(out)
     try:
-        result = generate(db, config, ctx, progress=Progress("generating", show, "theorems"))
+        manifest = run_job(db, ctx, db_path, job, out, [0],
+                           progress=Progress("generating", show, "theorems"))
     except ValueError as exc:
         print(f"proofgen: error: {exc}", file=sys.stderr)
         return 1
-    extra = {}
-    from .explore.theorem import as_assertion
-    for i, t in enumerate(result.lemmas.values()):
-        extra[t.label] = as_assertion(ctx, t, 10 ** 9 + i)
-    summary = write_run(out, ctx, db_path, config, result, extra)
-    st = result.stats
-    rate = len(result.theorems) / max(st["seconds"], 1e-9)
-    print(f"{out}: {len(result.theorems)} theorems ({args.generator}, seed {args.seed}), "
-          f"all verified; {summary['lemmas']} lemmas they cite; {st['candidates']} candidates, "
-          f"{st.get('duplicates', 0)} duplicates, {st['rejected']} rejected by the kernel, "
-          f"{st['restatements']} restate database assertions; {st['seconds']:.2f} s "
-          f"({rate:,.0f} theorems/s)", file=sys.stderr)
+    cpu = manifest["cpu_seconds"]
+    seconds = cpu["generate"] + cpu["emit"]
+    print(f"{out}: {manifest['theorems']} theorems ({args.generator}, seed {args.seed}), all "
+          f"verified; {manifest['records']} records, {manifest['tokens']:,} tokens "
+          f"({manifest['tokenizer']['name']}), {manifest['bytes']:,} bytes compressed; "
+          f"{seconds:.2f} CPU s ({manifest['theorems'] / max(seconds, 1e-9):,.0f} theorems/s, "
+          f"{manifest['tokens'] / max(seconds, 1e-9):,.0f} tokens/s; rendering and writing "
+          f"{100 * cpu['emit'] / max(seconds, 1e-9):.0f}%)", file=sys.stderr)
+    print("  tokens by style: " + ", ".join(f"{s} {n:,}" for s, n in
+                                            manifest["tokens_by_style"].items()), file=sys.stderr)
+    summary = manifest
     hist = summary["histograms"][args.metric]
     print(f"  {args.metric} buckets (2^k..2^(k+1)-1): " +
           ", ".join(f"{2 ** int(k)}+: {v}" for k, v in hist.items()), file=sys.stderr)
-    if len(result.theorems) < args.count:
+    if manifest["theorems"] < args.count:
         print(f"  fewer theorems than asked ({args.count}): the generator ran out of new "
               "results; widen --library or raise --max-symbols", file=sys.stderr)
+    return 0
+
+
+def _clear_run(out: str) -> None:
+    """Remove what a previous run wrote (only proofgen's own files)."""
+    import shutil
+    for sub in ("shards", "theorems", "units"):
+        shutil.rmtree(os.path.join(out, sub), ignore_errors=True)
+    for name in ("manifest.json",):
+        try:
+            os.unlink(os.path.join(out, name))
+        except FileNotFoundError:
+            pass
+
+
+def cmd_cat(args) -> int:
+    """Stream a run's records as JSON lines."""
+    import glob
+    import json
+    from .emit.shards import read_shard
+    shards = sorted(glob.glob(os.path.join(args.run_dir, "shards", "*.jsonl.zst")))
+    if not os.path.isdir(args.run_dir) or not shards:
+        print(f"proofgen: error: {args.run_dir}: no shards (not a proofgen run folder?)",
+              file=sys.stderr)
+        return 1
+    n = 0
+    out = sys.stdout
+    for path in shards:
+        try:
+            for rec in read_shard(path):
+                if args.style and rec.get("metadata", {}).get("style") not in args.style:
+                    continue
+                if args.text:
+                    out.write(rec["text"].rstrip("\n") + "\n\n")
+                else:
+                    out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                n += 1
+                if args.limit and n >= args.limit:
+                    return 0
+        except OSError as exc:
+            print(f"proofgen: error: {path}: {exc}", file=sys.stderr)
+            return 1
+        except ValueError as exc:             # ShardError names the shard
+            print(f"proofgen: error: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 
@@ -407,7 +461,22 @@ def build_parser() -> argparse.ArgumentParser:
     ge.add_argument("--exclude", action="append", metavar="LABELS|FILE",
                     help="never emit these (labels or statements, comma-separated, or a file "
                     "with one per line) and never use their proofs")
+    ge.add_argument("--styles", default="mm,steps,hier,latex", metavar="SPEC",
+                    help="renderings to mix: all (default), a list (mm,steps,hier,en,latex,"
+                    "mixed) or weights (mm=2,en=1)")
+    ge.add_argument("--renderings", type=_positive, default=1, metavar="K",
+                    help="distinct styles each theorem is rendered in (default 1)")
     ge.set_defaults(func=cmd_generate)
+
+    ca = sub.add_parser("cat", help="stream a run's records",
+                        description="Print the records of a run's shards as JSON lines "
+                        "(or their text only).")
+    ca.add_argument("run_dir")
+    ca.add_argument("--style", action="append", metavar="S",
+                    help="only records of this style (repeatable)")
+    ca.add_argument("--limit", type=int, default=0, metavar="N", help="stop after N records")
+    ca.add_argument("--text", action="store_true", help="print only the text of each record")
+    ca.set_defaults(func=cmd_cat)
 
     ex = sub.add_parser("export-mm", help="write a run's theorems as a .mm file",
                         description="Write the database followed by a run's theorems (and the "

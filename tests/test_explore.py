@@ -11,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 from proofgen.cli import main
 from proofgen.explore.context import Context, statement_hash
 from proofgen.explore.forward import ForwardConfig
+from proofgen.emit.shards import read_shard
 from proofgen.explore.run import GenerateConfig, bucket, generate, metric
 from proofgen.explore.theorem import new_theorem
 from proofgen.kernel import load
@@ -160,12 +161,17 @@ def test_cli_generate_and_export(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["generate", "--out", str(out), "--count", "120", "--seed", "9",
                  "--target", "log-uniform"]) == 0
-    recs = [json.loads(x) for x in (out / "theorems.jsonl").read_text().splitlines()]
-    assert len(recs) == 120
+    recs = list(read_shard(str(out / "theorems" / "unit-000000.jsonl.zst")))
+    theorems = [r for r in recs if r["role"] == "theorem"]
+    assert len(theorems) == 120
     assert {"label", "statement", "hypotheses", "disjoint", "proof", "depth", "steps",
             "uses", "restates", "generator", "seed"} <= set(recs[0])
-    summary = json.loads((out / "summary.json").read_text())
-    assert summary["theorems"] == 120 and summary["stats"]["rejected"] == 0
+    # every lemma a theorem cites is in the file too
+    labels = {r["label"] for r in recs}
+    assert all(u in labels for r in recs for u in r["uses"] if u.startswith("pg."))
+    manifest = json.loads((out / "manifest.json").read_text())
+    marker = json.loads((out / "units" / "unit-000000.json").read_text())
+    assert manifest["theorems"] == 120 and marker["stats"]["rejected"] == 0
     assert "theorems/s" in capsys.readouterr().err
     # a second run into the same folder is refused, not overwritten
     assert main(["generate", "--out", str(out), "--count", "5"]) == 1
@@ -206,8 +212,8 @@ def test_export_of_10000_theorems_on_set_mm_verifies_with_both_verifiers(tmp_pat
     out = tmp_path / "run"
     assert main(["generate", "--db", SET_MM, "--out", str(out), "--count", "10000",
                  "--seed", "11", "--target", "log-uniform"]) == 0
-    summary = json.loads((out / "summary.json").read_text())
-    assert summary["theorems"] == 10000 and summary["stats"]["rejected"] == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["theorems"] == 10000
     mm = tmp_path / "set-generated.mm"
     assert main(["export-mm", str(out), "--db", SET_MM, "-o", str(mm)]) == 0
     assert main(["verify", str(mm)]) == 0

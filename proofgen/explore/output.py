@@ -1,26 +1,27 @@
-"""Writing a run: JSON lines of verified theorems, and a summary.
+"""What leaves the factory: verified theorems as data.
 
-    OUT/theorems.jsonl   one record per emitted theorem
-    OUT/lemmas.jsonl     generated facts the theorems cite that were not emitted
-    OUT/summary.json     config, database hash, versions, counts, histograms
-
-Files are written to a temporary name and renamed, so a reader never sees
-half a file.  (Compressed shards and renderings are the emit stage's.)
+`record` is a theorem as a plain dict (statement, hypotheses, `$d`,
+compressed proof, generator, metrics, labels used), the form `export-mm`
+reads back; `doc_of` is a theorem as the emit stage's `ProofDoc`, with the
+trees every rendering needs.  Writing files is the run stage's job.
 """
 from __future__ import annotations
 
-import json
-import os
-from typing import Iterable
-
-from .. import __version__
 from .context import Context
-from .run import METRICS, GenerateConfig, Result, metric
+from .run import GenerateConfig, Result, metric
+from ..emit.model import ProofDoc, ProofStep
+from ..kernel.api import NewTheorem
 from .theorem import Theorem, new_theorem
 
 
+def checked(ctx: Context, thm: Theorem, extra) -> NewTheorem:
+    """The theorem as the kernel checked it (kept by `generate`)."""
+    nt = thm.meta.get("checked")
+    return nt if nt is not None else new_theorem(ctx, thm, extra)
+
+
 def record(ctx: Context, thm: Theorem, config: GenerateConfig, extra) -> dict:
-    nt = new_theorem(ctx, thm, extra)
+    nt = checked(ctx, thm, extra)
     return {
         "label": thm.label,
         "statement": nt.conclusion,
@@ -40,24 +41,113 @@ def record(ctx: Context, thm: Theorem, config: GenerateConfig, extra) -> dict:
     }
 
 
-def _write_lines(path: str, lines: Iterable[str]) -> int:
-    tmp = path + ".tmp"
-    n = 0
-    with open(tmp, "w") as f:
-        for line in lines:
-            f.write(line + "\n")
-            n += 1
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    return n
+def generated_assertions(ctx: Context, lemmas: dict[str, Theorem]) -> dict:
+    """Every verified generated theorem as a citable `Assertion`, by label."""
+    from .theorem import as_assertion
+    return {t.label: as_assertion(ctx, t, 10 ** 9 + i) for i, t in enumerate(lemmas.values())}
 
 
-def write_run(out: str, ctx: Context, db_path: str, config: GenerateConfig, result: Result,
-              extra) -> dict:
-    os.makedirs(out, exist_ok=True)
+def doc_of(ctx: Context, thm: Theorem, extra, lemmas: dict[str, Theorem],
+           memo: dict | None = None) -> ProofDoc:
+    """The theorem as the emit stage's `ProofDoc`: each step with the tree it
+    proves, and the generated lemmas it cites (from `lemmas`), recursively."""
+    memo = {} if memo is None else memo
+    done = memo.get(thm.label)
+    if done is not None:
+        return done
+    kit = ctx.kit
+    steps = []
+    cited: dict[str, ProofDoc] = {}
+    for st in thm.steps:
+        a = extra.get(st.label) if extra else None
+        if a is None:
+            a = ctx.assertions[st.label]
+        subst = dict(zip(a.floats, st.floats))
+        steps.append(ProofStep(st.label, st.premises, kit.substitute(a.conclusion, subst)))
+        if st.label in lemmas and st.label not in cited:
+            sub = doc_of(ctx, lemmas[st.label], extra, lemmas, memo)
+            cited[st.label] = sub
+            for k, v in sub.lemmas.items():
+                cited.setdefault(k, v)
+    nt = checked(ctx, thm, extra)
+    hyp_labels = [h for h, _ in nt.hypotheses]
+    doc = ProofDoc(
+        label=thm.label, typecode=thm.typecode,
+        hypotheses=tuple(zip(hyp_labels, thm.hypotheses)),
+        conclusion=thm.conclusion, steps=tuple(steps), proof=nt.proof,
+        disjoint=tuple(tuple(g) for g in nt.disjoint),
+        depth=thm.depth, generator=thm.generator, hash=f"{thm.hash:016x}",
+        restates=thm.restates, lemmas=cited, rpn=normal_proof(ctx, thm, hyp_labels, extra))
+    memo[thm.label] = doc
+    return doc
+
+
+#: normal proofs longer than this many labels are left out of records
+MAX_RPN_LABELS = 100_000
+
+
+def normal_proof(ctx: Context, thm: Theorem, hyp_labels, extra) -> str | None:
+    """The proof in normal (uncompressed, RPN) form: every syntax and
+    logical step written out; None when longer than MAX_RPN_LABELS."""
+    printer = ctx.printer
+    float_label, rule_labels = ctx.float_label, ctx.rule_labels
+    # a term's syntax proof, as text: terms recur across steps and theorems
+    cache = ctx.__dict__.setdefault("_rpn_terms", {})
+    frames: dict[str, tuple] = ctx.__dict__.setdefault("_rpn_frames", {})
+    # steps come after their premises, so each step's text is built from
+    # texts already made (shared premises are written out again, as RPN does)
+    texts: list[str] = []
+    sizes: list[int] = []
+    for st in thm.steps:
+        frame = frames.get(st.label)
+        if frame is None:
+            a = (extra.get(st.label) if extra else None) or ctx.assertions[st.label]
+            frame = tuple(k == "f" for k, _ in a.frame)
+            if a.kind != "g":         # generated lemmas differ between runs
+                frames[st.label] = frame
+        parts: list[str] = []
+        size = 1
+        fi = ei = 0
+        for is_float in frame:
+            if is_float:
+                t = st.floats[fi]
+                fi += 1
+                frag = cache.get(t)
+                if frag is None:
+                    nodes = printer.postfix(t) if printer is not None else _postfix(ctx, t)
+                    frag = (" ".join([float_label[n] if n < 0 else rule_labels[n]
+                                      for n in nodes]), len(nodes))
+                    if len(cache) > 200_000:
+                        cache.clear()
+                    cache[t] = frag
+                parts.append(frag[0])
+                size += frag[1]
+            else:
+                p = st.premises[ei]
+                ei += 1
+                if p < 0:
+                    parts.append(hyp_labels[-1 - p])
+                    size += 1
+                else:
+                    parts.append(texts[p])
+                    size += sizes[p]
+        if size > MAX_RPN_LABELS:
+            return None
+        parts.append(st.label)
+        texts.append(" ".join(parts))
+        sizes.append(size)
+    return texts[-1]
+
+
+def _postfix(ctx: Context, t):
+    from .theorem import _postfix as postfix
+    return postfix(ctx.syn.grammar, t)
+
+
+def needed_lemmas(result: Result) -> list[Theorem]:
+    """The generated lemmas the emitted theorems stand on (transitively) that
+    are not emitted themselves, in the order they were made."""
     emitted = {t.label for t in result.theorems}
-    # the generated lemmas the emitted theorems stand on, transitively
     needed: dict[str, Theorem] = {}
     todo = [u for t in result.theorems for u in t.uses()]
     while todo:
@@ -67,32 +157,4 @@ def write_run(out: str, ctx: Context, db_path: str, config: GenerateConfig, resu
         needed[lab] = result.lemmas[lab]
         todo.extend(result.lemmas[lab].uses())
     order = {lab: i for i, lab in enumerate(result.lemmas)}
-    lemma_list = sorted(needed.values(), key=lambda t: order[t.label])
-    _write_lines(os.path.join(out, "lemmas.jsonl"),
-                 (json.dumps(record(ctx, t, config, extra)) for t in lemma_list))
-    _write_lines(os.path.join(out, "theorems.jsonl"),
-                 (json.dumps(record(ctx, t, config, extra)) for t in result.theorems))
-    summary = {
-        "database": os.path.abspath(db_path),
-        "database_sha256": ctx.sha256,
-        "database_files": list(ctx.files),
-        "proofgen_version": __version__,
-        "config": config.as_dict(),
-        "theorems": len(result.theorems),
-        "lemmas": len(lemma_list),
-        "histograms": {m: {str(k): v for k, v in sorted(result.histograms[m].items())}
-                       for m in METRICS},
-        "stats": {k: v for k, v in result.stats.items() if k != "rejections"},
-        "rejections": result.stats.get("rejections", [])[:20],
-    }
-    tmp = os.path.join(out, "summary.json.tmp")
-    with open(tmp, "w") as f:
-        json.dump(summary, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, os.path.join(out, "summary.json"))
-    return summary
-
-
-def read_records(path: str) -> list[dict]:
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
+    return sorted(needed.values(), key=lambda t: order[t.label])

@@ -143,7 +143,10 @@ def _verify(db: Database, ctx: Context, batch: list[Theorem], extra, keep: bool,
     texts, kept = [], []
     for t in batch:
         try:
-            texts.append(new_theorem(ctx, t, extra))
+            nt = new_theorem(ctx, t, extra)
+            # what the kernel checked is what gets written: keep it
+            t.meta["checked"] = nt
+            texts.append(nt)
             kept.append(t)
         except KeyError:  # a variable with no global $f: not expressible here
             stats["unexpressible"] += 1

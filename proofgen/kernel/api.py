@@ -134,6 +134,18 @@ class Database:
         """
         return self.check_theorems([NewTheorem(label, conclusion, proof, hypotheses, disjoint)])[0]
 
+    def check_blocks(self, text: str, name: str = "<blocks>") -> list[Diagnostic]:
+        """Check Metamath text made of `${ $}` blocks holding `$d`, `$e` and
+        `$p` statements (such as proofgen's `mm` rendering) as if it followed
+        the database; nothing is kept.  An empty list means every proof in
+        it is correct."""
+        try:
+            data = text.encode("ascii")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"{name}: not ASCII at offset {exc.start}") from None
+        sink, _ = self._db.check_text(name, data, False)
+        return sink.diagnostics()
+
     def check_theorems(self, theorems: Sequence["NewTheorem"], keep: bool = False,
                        name: str = "<new theorems>") -> list[list[Diagnostic]]:
         """Check many new theorems in one pass (much cheaper than one

@@ -1,0 +1,54 @@
+"""What the emit stage renders: a verified theorem with its proof, in terms
+the renderers need and nothing more.
+
+The explore stage fills these in (see `proofgen.explore.output.doc_of`);
+emit never runs a generator.  Trees are the syntax layer's flat prefix
+tuples; `Notation` (notation.py) turns them into tokens, Unicode or LaTeX.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+Term = tuple
+
+
+@dataclass(frozen=True)
+class ProofStep:
+    """One logical step: `label` cited with `premises` (one per `$e` slot of
+    the cited assertion, in its frame order: an earlier step's index, or
+    `-1 - i` for the theorem's i-th hypothesis), proving `term`."""
+
+    label: str
+    premises: tuple[int, ...]
+    term: Term
+
+
+@dataclass
+class ProofDoc:
+    """A theorem ready to be rendered.  `steps[-1]` proves the conclusion;
+    `lemmas` holds the generated theorems the proof cites (by label), each
+    a `ProofDoc` of its own, so renderings can state and prove them first."""
+
+    label: str
+    typecode: str
+    hypotheses: tuple[tuple[str, Term], ...]    # (label, tree)
+    conclusion: Term
+    steps: tuple[ProofStep, ...]
+    proof: str                                  # compressed: "( labels ) LETTERS"
+    disjoint: tuple[tuple[str, str], ...] = ()
+    depth: int = 1
+    generator: str = ""
+    hash: str = ""                              # canonical statement hash (hex)
+    restates: Optional[str] = None
+    lemmas: Mapping[str, "ProofDoc"] = field(default_factory=dict)
+    rpn: Optional[str] = None                   # normal (uncompressed) proof, if not huge
+
+    def uses(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for s in self.steps:
+            seen.setdefault(s.label, None)
+        return list(seen)
+
+    def is_generated(self, label: str) -> bool:
+        return label in self.lemmas

@@ -1,0 +1,169 @@
+"""Records: one rendering of one theorem, in the datatrove/dolma shape.
+
+    {"id": ..., "text": ..., "source": "proofgen/hilbert.mm",
+     "metadata": {"style": "en", "tokens": 212, "statement": "|- ...", ...}}
+
+`id` is a hash of the theorem's canonical form, the style and the text, so
+it is stable across runs and machines and differs between renderings.  Which
+styles a theorem gets is drawn by weight from a per-theorem RNG seeded by
+(run seed, unit, theorem hash): the output does not depend on the order in
+which theorems are rendered.  The full field list is in docs/emit.md.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import itertools
+import json
+import random
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .model import ProofDoc
+from .notation import Notation
+from .render import STYLES, render
+from .tokens import TokenCounter
+
+
+@dataclass
+class StyleMix:
+    """Weights of the styles, and how many distinct styles each theorem is
+    rendered in (drawn without replacement by weight)."""
+
+    weights: dict[str, float] = field(default_factory=lambda: {s: 1.0 for s in STYLES})
+    per_theorem: int = 1
+
+    @classmethod
+    def parse(cls, spec: str, per_theorem: int = 1) -> "StyleMix":
+        """`all`, `en`, `mm,steps` or weighted `mm=2,en=1`."""
+        spec = spec.strip()
+        if spec in ("", "all"):
+            return cls(per_theorem=per_theorem)
+        weights: dict[str, float] = {}
+        for item in spec.split(","):
+            name, _, w = item.strip().partition("=")
+            name = name.strip()
+            if name not in STYLES:
+                raise ValueError(f"unknown style {name!r}; choose from {', '.join(STYLES)}")
+            try:
+                weight = float(w) if w else 1.0
+            except ValueError:
+                raise ValueError(f"style weight {w!r} of {name} is not a number") from None
+            if weight < 0:
+                raise ValueError(f"style weight of {name} is negative")
+            weights[name] = weight
+        if not any(weights.values()):
+            raise ValueError("every style has weight 0")
+        return cls(weights, per_theorem)
+
+    def __post_init__(self) -> None:
+        if self.per_theorem < 1:
+            raise ValueError("each theorem needs at least one rendering")
+        self._names = [s for s in STYLES if self.weights.get(s, 0) > 0]
+        self._w = [self.weights[s] for s in self._names]
+        self._cumulative = list(itertools.accumulate(self._w))
+        self._total = self._cumulative[-1] if self._cumulative else 0.0
+
+    def choose(self, rng: random.Random) -> list[str]:
+        if self.per_theorem == 1:      # the common case, on the hot path
+            x = rng.random() * self._total
+            return [self._names[min(bisect.bisect_right(self._cumulative, x),
+                                    len(self._names) - 1)]]
+        names, w = list(self._names), list(self._w)
+        out = []
+        for _ in range(min(self.per_theorem, len(names))):
+            k = rng.choices(range(len(names)), w)[0]
+            out.append(names.pop(k))
+            w.pop(k)
+        return out
+
+    def as_dict(self) -> dict:
+        return {"weights": {s: self.weights.get(s, 0.0) for s in STYLES},
+                "per_theorem": self.per_theorem}
+
+
+def record_id(theorem_hash: str, style: str, text: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{theorem_hash}\0{style}\0".encode())
+    h.update(text.encode("utf-8"))
+    return h.hexdigest()
+
+
+class RecordMaker:
+    """Renders theorems into records.  `run` holds the fields shared by every
+    record of a unit (database, generator and its parameters, seed, unit,
+    versions, tokenizer)."""
+
+    def __init__(self, notation: Notation, mix: StyleMix, run: dict, seed: int, unit: int,
+                 counter: Optional[TokenCounter] = None):
+        self.notation = notation
+        self.mix = mix
+        self.run = run
+        self.seed = seed
+        self.unit = unit
+        self.counter = counter or TokenCounter()
+        self.source = f"proofgen/{run.get('database', 'db')}"
+        self.tokens: dict[str, int] = {s: 0 for s in STYLES}
+        self.records_by_style: dict[str, int] = {s: 0 for s in STYLES}
+        self._shared: Optional[str] = None
+        self._source = ""
+
+    def rng_for(self, doc: ProofDoc) -> random.Random:
+        return random.Random(f"{self.seed}:{self.unit}:{doc.hash}:{doc.label}")
+
+    def _doc_meta(self, doc: ProofDoc) -> dict:
+        n = self.notation
+        tc = doc.typecode
+        return {
+            "label": doc.label,
+            "hash": doc.hash,
+            "statement": n.text(tc, doc.conclusion),
+            "hypotheses": [{"label": lab, "statement": n.text(tc, t)}
+                           for lab, t in doc.hypotheses],
+            "disjoint": [list(p) for p in doc.disjoint],
+            "proof": {"compressed": doc.proof, "rpn": doc.rpn},
+            "depth": doc.depth,
+            "steps": len(doc.steps),
+            "length": len(doc.conclusion) + sum(len(t) for _, t in doc.hypotheses),
+            "uses": doc.uses(),
+            "lemmas": sorted(doc.lemmas),
+            "restates": doc.restates,
+        }
+
+    def _renderings(self, doc: ProofDoc):
+        rng = self.rng_for(doc)
+        for style in self.mix.choose(rng):
+            text = render(style, doc, self.notation, rng)
+            tokens = self.counter.count(text)
+            self.tokens[style] += tokens
+            self.records_by_style[style] += 1
+            yield style, text, tokens
+
+    def records(self, doc: ProofDoc) -> list[dict]:
+        """The theorem's records, as dicts."""
+        base = self._doc_meta(doc)
+        out = []
+        for style, text, tokens in self._renderings(doc):
+            meta = {"style": style, "tokens": tokens, **base, **self.run}
+            out.append({"id": record_id(doc.hash, style, text), "text": text,
+                        "source": self.source, "metadata": meta})
+        return out
+
+    def lines(self, doc: ProofDoc) -> list[str]:
+        """The same records as JSON lines, equal to `json.dumps` of `records`
+        field for field; the fields shared by the whole unit are serialised
+        once, not per record (this is on the hot path)."""
+        if self._shared is None:
+            self._shared = _dumps(self.run)[1:-1]
+            self._source = _dumps(self.source)
+        doc_part = _dumps(self._doc_meta(doc))[1:-1]
+        out = []
+        for style, text, tokens in self._renderings(doc):
+            out.append(f'{{"id":"{record_id(doc.hash, style, text)}","text":{_dumps(text)},'
+                       f'"source":{self._source},"metadata":{{"style":"{style}",'
+                       f'"tokens":{tokens},{doc_part},{self._shared}}}}}\n')
+        return out
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,110 @@
+"""Shards: JSON lines compressed with zstandard, many frames per file.
+
+A shard is written under a temporary name and renamed when complete, so a
+reader (or a resumed run) never sees half a shard.  Records are grouped into
+independent zstd frames of about `frame_bytes` of JSON each: readers that
+stream (`zstdcat`, Hugging Face `datasets`) read them as one stream, and a
+damaged frame costs only its own records.  The sha256 and size of what was
+written are computed on the way, for the manifest.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from typing import Iterator
+
+import zstandard
+
+LEVEL = 3
+
+
+class ShardWriter:
+    def __init__(self, path: str, level: int = LEVEL, frame_bytes: int = 1 << 20):
+        self.path = path
+        self.tmp = path + ".tmp"
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        self._f = open(self.tmp, "wb")
+        self._cctx = zstandard.ZstdCompressor(level=level, write_content_size=True)
+        self._frame_bytes = frame_bytes
+        self._parts: list[str] = []
+        self._pending = 0
+        self._sha = hashlib.sha256()
+        self.records = 0
+        self.bytes = 0
+        self.raw_bytes = 0
+
+    def write(self, record: dict) -> None:
+        self.write_line(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    def write_line(self, line: str) -> None:
+        """One record already serialised as a JSON line (ending in newline)."""
+        self._parts.append(line)
+        self._pending += len(line)
+        self.records += 1
+        if self._pending >= self._frame_bytes:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._parts:
+            return
+        data = "".join(self._parts).encode("utf-8")
+        self.raw_bytes += len(data)
+        frame = self._cctx.compress(data)
+        self._f.write(frame)
+        self._sha.update(frame)
+        self.bytes += len(frame)
+        self._parts = []
+        self._pending = 0
+
+    def close(self) -> dict:
+        """Finish the shard: flush, fsync, rename into place."""
+        self._flush()
+        self._f.flush()
+        os.fsync(self._f.fileno())
+        self._f.close()
+        os.replace(self.tmp, self.path)
+        return {"path": self.path, "records": self.records, "bytes": self.bytes,
+                "uncompressed_bytes": self.raw_bytes, "sha256": self._sha.hexdigest()}
+
+    def abort(self) -> None:
+        self._f.close()
+        try:
+            os.unlink(self.tmp)
+        except FileNotFoundError:
+            pass
+
+    def __enter__(self) -> "ShardWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+
+
+class ShardError(ValueError):
+    """A shard that cannot be read: damaged, truncated or not a shard."""
+
+
+def read_shard(path: str) -> Iterator[dict]:
+    """The records of a shard, streamed (all frames).  Raises `ShardError`
+    naming the shard and the record where reading failed."""
+    n = 0
+    try:
+        with open(path, "rb") as f:
+            reader = zstandard.ZstdDecompressor().stream_reader(f, read_across_frames=True)
+            for line in io.TextIOWrapper(reader, encoding="utf-8"):
+                if line.strip():
+                    n += 1
+                    yield json.loads(line)
+    except (zstandard.ZstdError, UnicodeDecodeError, ValueError) as exc:
+        raise ShardError(f"{path}: damaged shard (after {n} good records): {exc}") from None
+
+
+def file_sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
