@@ -220,6 +220,9 @@ def cmd_grammar(args) -> int:
     return 0 if ok else 1
 
 
+#: the renderings a run mixes unless told otherwise
+DEFAULT_STYLES = "mm,steps,hier,latex"
+
 BUNDLED_DB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                           "mm_databases", "hilbert.mm")
 
@@ -461,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
     ge.add_argument("--exclude", action="append", metavar="LABELS|FILE",
                     help="never emit these (labels or statements, comma-separated, or a file "
                     "with one per line) and never use their proofs")
-    ge.add_argument("--styles", default="mm,steps,hier,latex", metavar="SPEC",
+    ge.add_argument("--styles", default=DEFAULT_STYLES, metavar="SPEC",
                     help="renderings to mix: all (default), a list (mm,steps,hier,en,latex,"
                     "mixed) or weights (mm=2,en=1)")
     ge.add_argument("--renderings", type=_positive, default=1, metavar="K",

@@ -45,10 +45,11 @@ class ProofDoc:
     rpn: Optional[str] = None                   # normal (uncompressed) proof, if not huge
 
     def uses(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for s in self.steps:
-            seen.setdefault(s.label, None)
-        return list(seen)
+        """Labels the proof cites, in order of first use."""
+        got = self.__dict__.get("_uses")
+        if got is None:
+            got = self.__dict__["_uses"] = list(dict.fromkeys(s.label for s in self.steps))
+        return got
 
     def is_generated(self, label: str) -> bool:
         return label in self.lemmas

@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 from typing import Callable, Iterable
 
-from .model import ProofDoc, ProofStep
+from .model import ProofDoc
 from .notation import Notation
 
 STYLES = ("mm", "steps", "hier", "en", "latex", "mixed")
@@ -41,7 +41,15 @@ def render(style: str, doc: ProofDoc, notation: Notation, rng: random.Random) ->
 
 
 def lemma_order(doc: ProofDoc) -> list[ProofDoc]:
-    """The generated lemmas `doc` stands on, each after the lemmas it cites."""
+    """The generated lemmas `doc` stands on, each after the lemmas it cites
+    (computed once per doc: several styles ask)."""
+    got = doc.__dict__.get("_lemma_order")
+    if got is None:
+        got = doc.__dict__["_lemma_order"] = _lemma_order(doc)
+    return got
+
+
+def _lemma_order(doc: ProofDoc) -> list[ProofDoc]:
     out: list[ProofDoc] = []
     seen: set[str] = set()
 

@@ -13,8 +13,10 @@ import hashlib
 import io
 import json
 import os
+import time
 from typing import Iterator
 
+import orjson
 import zstandard
 
 LEVEL = 3
@@ -34,9 +36,10 @@ class ShardWriter:
         self.records = 0
         self.bytes = 0
         self.raw_bytes = 0
+        self.compress_seconds = 0.0
 
     def write(self, record: dict) -> None:
-        self.write_line(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self.write_line(orjson.dumps(record).decode() + "\n")
 
     def write_line(self, line: str) -> None:
         """One record already serialised as a JSON line (ending in newline)."""
@@ -49,9 +52,11 @@ class ShardWriter:
     def _flush(self) -> None:
         if not self._parts:
             return
+        t0 = time.perf_counter()
         data = "".join(self._parts).encode("utf-8")
         self.raw_bytes += len(data)
         frame = self._cctx.compress(data)
+        self.compress_seconds += time.perf_counter() - t0
         self._f.write(frame)
         self._sha.update(frame)
         self.bytes += len(frame)

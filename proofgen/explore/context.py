@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Optional, Sequence
 
 from ..kernel import Database
@@ -31,11 +32,13 @@ class Assertion:
     kind: str = "a"              # "a" axiom, "p" theorem, "g" generated
     position: int = 0            # database order (generated: after the database)
 
-    @property
+    # computed once per assertion (generators and renderers ask often);
+    # cached_property writes the instance dict, so it works on frozen classes
+    @cached_property
     def essentials(self) -> list[Term]:
         return [x for k, x in self.frame if k == "e"]
 
-    @property
+    @cached_property
     def floats(self) -> list[int]:
         return [x for k, x in self.frame if k == "f"]
 

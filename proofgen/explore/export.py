@@ -27,7 +27,7 @@ def block(rec: dict) -> str:
     for h in rec["hypotheses"]:
         lines.append(f"  {h['label']} $e {h['statement']} $.")
     lines.append(f"  {rec['label']} $p {rec['statement']} $=")
-    lines.append(f"    {rec['proof']} $.")
+    lines.append(f"    {rec['proof']['compressed']} $.")
     lines.append("$}")
     return "\n".join(lines) + "\n"
 

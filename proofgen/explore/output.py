@@ -1,14 +1,16 @@
 """What leaves the factory: verified theorems as data.
 
-`record` is a theorem as a plain dict (statement, hypotheses, `$d`,
-compressed proof, generator, metrics, labels used), the form `export-mm`
-reads back; `doc_of` is a theorem as the emit stage's `ProofDoc`, with the
-trees every rendering needs.  Writing files is the run stage's job.
+`doc_of` is a theorem as the emit stage's `ProofDoc`: the trees every
+rendering needs, the proof as the kernel checked it (compressed) and in
+normal form, and the generated lemmas it cites.  Writing files is the run
+stage's job.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .context import Context
-from .run import GenerateConfig, Result, metric
+from .run import Result
 from ..emit.model import ProofDoc, ProofStep
 from ..kernel.api import NewTheorem
 from .theorem import Theorem, new_theorem
@@ -20,31 +22,40 @@ def checked(ctx: Context, thm: Theorem, extra) -> NewTheorem:
     return nt if nt is not None else new_theorem(ctx, thm, extra)
 
 
-def record(ctx: Context, thm: Theorem, config: GenerateConfig, extra) -> dict:
-    nt = checked(ctx, thm, extra)
-    return {
-        "label": thm.label,
-        "statement": nt.conclusion,
-        "hypotheses": [{"label": h, "statement": e} for h, e in nt.hypotheses],
-        "disjoint": [list(g) for g in nt.disjoint],
-        "proof": nt.proof,
-        "generator": thm.generator,
-        "seed": config.seed,
-        "unit": config.unit,
-        "depth": thm.depth,
-        "steps": thm.logical_steps,
-        "length": metric(thm, "length"),
-        "uses": thm.uses(),
-        "restates": thm.restates,
-        "hash": f"{thm.hash:016x}",
-        **({"source": thm.meta["source"]} if "source" in thm.meta else {}),
-    }
+class GeneratedAssertions(Mapping):
+    """Verified generated theorems as citable `Assertion`s, by label, made
+    on first use (a run cites a small part of what it generated)."""
+
+    def __init__(self, ctx: Context, lemmas: dict[str, Theorem]):
+        self._ctx = ctx
+        self._lemmas = lemmas
+        self._made: dict = {}
+        self._position = {lab: i for i, lab in enumerate(lemmas)} if lemmas else {}
+
+    def __getitem__(self, label: str):
+        a = self._made.get(label)
+        if a is None:
+            from .theorem import as_assertion
+            t = self._lemmas[label]          # KeyError: not generated
+            a = self._made[label] = as_assertion(self._ctx, t, 10 ** 9 + self._position[label])
+        return a
+
+    def get(self, label, default=None):
+        return self[label] if label in self._lemmas else default
+
+    def __contains__(self, label) -> bool:
+        return label in self._lemmas
+
+    def __iter__(self):
+        return iter(self._lemmas)
+
+    def __len__(self) -> int:
+        return len(self._lemmas)
 
 
-def generated_assertions(ctx: Context, lemmas: dict[str, Theorem]) -> dict:
+def generated_assertions(ctx: Context, lemmas: dict[str, Theorem]) -> GeneratedAssertions:
     """Every verified generated theorem as a citable `Assertion`, by label."""
-    from .theorem import as_assertion
-    return {t.label: as_assertion(ctx, t, 10 ** 9 + i) for i, t in enumerate(lemmas.values())}
+    return GeneratedAssertions(ctx, lemmas)
 
 
 def doc_of(ctx: Context, thm: Theorem, extra, lemmas: dict[str, Theorem],

@@ -28,7 +28,7 @@ from ..emit.records import RecordMaker, StyleMix
 from ..emit.shards import ShardWriter, file_sha256
 from ..emit.tokens import TokenCounter
 from ..explore.context import Context
-from ..explore.output import doc_of, generated_assertions, needed_lemmas, record
+from ..explore.output import doc_of, generated_assertions, needed_lemmas
 from ..explore.run import METRICS, GenerateConfig, generate
 from ..kernel import Database
 
@@ -90,12 +90,14 @@ def run_unit(db: Database, ctx: Context, notation: Notation, db_path: str, job: 
     shard = ShardWriter(os.path.join(out, "shards", name + ".jsonl.zst"))
     facts = ShardWriter(os.path.join(out, "theorems", name + ".jsonl.zst"))
     try:
-        for t in needed_lemmas(result):
-            facts.write({**record(ctx, t, config, extra), "role": "lemma"})
         for t in result.theorems:
-            facts.write({**record(ctx, t, config, extra), "role": "theorem"})
-            for line in maker.lines(doc_of(ctx, t, extra, result.lemmas, memo)):
+            doc = doc_of(ctx, t, extra, result.lemmas, memo)
+            facts.write_line(maker.fact_line(doc, "theorem"))
+            for line in maker.lines(doc):
                 shard.write_line(line)
+        for t in needed_lemmas(result):
+            facts.write_line(maker.fact_line(doc_of(ctx, t, extra, result.lemmas, memo),
+                                             "lemma"))
     except BaseException:
         shard.abort()
         facts.abort()
@@ -119,6 +121,10 @@ def run_unit(db: Database, ctx: Context, notation: Notation, db_path: str, job: 
         "stats": {k: v for k, v in result.stats.items() if k != "rejections"},
         "rejections": result.stats.get("rejections", [])[:20],
         "cpu_seconds": {"generate": round(t1 - t0, 3), "emit": round(t2 - t1, 3)},
+        # the part of emitting spent rendering, counting tokens, compressing
+        "emit_seconds": {"render": round(maker.seconds["render"], 3),
+                         "tokens": round(maker.seconds["tokens"], 3),
+                         "compress": round(shard.compress_seconds + facts.compress_seconds, 3)},
     }
     os.makedirs(os.path.join(out, "units"), exist_ok=True)
     _write_json(os.path.join(out, "units", name + ".json"), marker)
