@@ -35,6 +35,19 @@ def texts(ctx, result):
     return [new_theorem(ctx, t, extra) for t in result.theorems]
 
 
+@pytest.mark.parametrize("seed", [2, 3])
+def test_forward_proofs_take_no_detour(seed):
+    # a step that already proves the conclusion makes the last step a detour
+    # whose only effect is to add the other premises' hypotheses
+    from proofgen.explore.output import doc_of, generated_assertions
+    db, ctx, result = run(GenerateConfig(count=400, seed=seed))
+    extra = generated_assertions(ctx, result.lemmas)
+    for t in result.theorems:
+        terms = [s.term for s in doc_of(ctx, t, extra, result.lemmas).steps]
+        assert terms[-1] == t.conclusion
+        assert t.conclusion not in terms[:-1], t
+
+
 def test_forward_theorems_are_new_distinct_and_verified():
     db, ctx, result = run(GenerateConfig(count=400, seed=1))
     assert len(result.theorems) == 400

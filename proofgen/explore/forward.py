@@ -171,6 +171,10 @@ class Forward:
             a = fact.assertion
             depth = max(depth, fact.depth)
             full = {v: kit.substitute(t, subst) for v, t in fren.items()}
+            if kit.substitute(a.conclusion, full) == conclusion:
+                # a detour: the rule gives back what a premise already
+                # proves, only weakened by the other premises' hypotheses
+                return None
             floats = tuple(full[v] for v in a.floats)
             prem = tuple(-1 - _add_hyp(hyps, kit.substitute(h, full)) for h in a.essentials)
             steps.append(Step(a.label, floats, prem))
