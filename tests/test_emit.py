@@ -325,3 +325,38 @@ def test_hugging_face_datasets_reads_the_shards_unchanged(run_dir, tmp_path):
     row = ds[0]
     assert set(row) >= {"id", "text", "source", "metadata"}
     assert row["metadata"]["style"] in FORMAL and row["metadata"]["tokens"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("config", [
+    GenerateConfig(count=int(400 * SCALE), seed=8, target="log-uniform"),
+    GenerateConfig(generator="extract", count=int(400 * SCALE), proofs=300),
+], ids=["forward", "extract"])
+def test_set_mm_renderings(config):
+    ctx, n, docs = docs_of(SET_MM, config)
+    fresh = load(SET_MM)
+    text = "".join(render("mm", d, n, random.Random(0)) for d in docs)
+    # one check for all (labels are unique per run, so blocks may repeat a
+    # lemma only across records: check each record's blocks separately when
+    # they share lemmas)
+    seen: set = set()
+    batch = []
+    for d in docs:
+        labels = {x.label for x in lemma_order(d)} | {d.label}
+        if labels & seen:
+            assert fresh.check_blocks(render("mm", d, n, random.Random(0))) == []
+        else:
+            seen |= labels
+            batch.append(render("mm", d, n, random.Random(0)))
+    assert fresh.check_blocks("".join(batch)) == []
+    assert text
+    for d in docs:
+        for style in ("steps", "hier"):
+            _mentions_every_step(render(style, d, n, random.Random(0)), n, d)
+        latex = render("latex", d, n, random.Random(0))
+        symbols = {s for t in [d.conclusion, *(t for _, t in d.hypotheses)]
+                   for s in n.tokens(t)}
+        for s in symbols:    # the database's latexdef where it has one
+            assert n.latex_symbol(s) in latex
+            if s not in n.latexdef:
+                assert n.latex_symbol(s).startswith("\\mathrm{")
