@@ -192,3 +192,24 @@ def test_check_theorems_batches_and_keeps(engine):
     labels = [s.label for s in db.statements()]
     assert labels[-2:] == ["t.id2", "t.c1"] and "t.bad" not in labels
     assert db.verify().ok
+
+
+def test_rollback_forgets_kept_theorems(engine):
+    """One loaded database serves many jobs: `rollback(mark)` undoes `keep`."""
+    from proofgen.kernel.api import NewTheorem
+    db = load(os.path.join(ROOT, "mm_databases", "hilbert.mm"), engine=engine)
+    before = [s.label for s in db.statements()]
+    proofs = db.proof_count
+    mark = db.mark()
+    first = NewTheorem("t.id2", "|- ( ps -> ps )", ["wps", "id"])
+    assert db.check_theorems([first], keep=True) == [[]]
+    assert db.check_proof("|- ( ch -> ch )", ["wch", "t.id2"]) == []
+    db.rollback(mark)
+    assert [s.label for s in db.statements()] == before and db.proof_count == proofs
+    # the label is free again, and citing the forgotten theorem fails
+    assert [d.code for d in db.check_proof("|- ( ch -> ch )", ["wch", "t.id2"])] == ["E0801"]
+    again = NewTheorem("t.id2", "|- ( ph -> ph )", ["wph", "id"])
+    assert db.check_theorems([again], keep=True) == [[]]
+    assert db.check_proof("|- ( ch -> ch )", ["wch", "t.id2"]) == []
+    db.rollback(mark)
+    assert db.verify().ok and [s.label for s in db.statements()] == before

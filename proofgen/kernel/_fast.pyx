@@ -1202,22 +1202,43 @@ cdef class FastDatabase:
             if kept:
                 self.sink.add_file(name, data)
                 return sink, file
-            for i in range(n_st, self.st_kind.n):
-                self.sym_label.d[self.st_label.d[i]] = -1
-            self.st_kind.n = self.st_label.n = self.st_file.n = self.st_expr.n = n_st
-            self.st_len.n = self.st_end.n = self.st_frame.n = self.st_nframe.n = n_st
-            self.st_dv.n = self.st_ndv.n = self.st_tpl.n = self.st_ntpl.n = n_st
-            self.st_snap.n = self.st_nsnap.n = n_st
-            self.st_off.n = self.st_pf_eq.n = self.st_pf_end.n = n_st
-            self.exprs.n = n_expr
-            self.fr_hyp.n = self.fr_tpl.n = self.fr_ntpl.n = n_fr
-            self.tpl.n = n_tpl
-            self.dvpairs.n = n_dv
-            self.snaps.n = n_snap
-            self.theorems.n = n_thm
-            self.pairs_held = n_held
+            self._truncate(n_st, n_expr, n_fr, n_tpl, n_dv, n_snap, n_thm, n_held)
             self.buffers.pop()
         return sink, file
+
+    cdef void _truncate(self, Py_ssize_t n_st, Py_ssize_t n_expr, Py_ssize_t n_fr,
+                        Py_ssize_t n_tpl, Py_ssize_t n_dv, Py_ssize_t n_snap,
+                        Py_ssize_t n_thm, Py_ssize_t n_held):
+        """Forget every statement read after the given array sizes (only
+        `${ $}` blocks of $d/$e/$p are ever appended after the database)."""
+        cdef Py_ssize_t i
+        for i in range(n_st, self.st_kind.n):
+            self.sym_label.d[self.st_label.d[i]] = -1
+        self.st_kind.n = self.st_label.n = self.st_file.n = self.st_expr.n = n_st
+        self.st_len.n = self.st_end.n = self.st_frame.n = self.st_nframe.n = n_st
+        self.st_dv.n = self.st_ndv.n = self.st_tpl.n = self.st_ntpl.n = n_st
+        self.st_snap.n = self.st_nsnap.n = n_st
+        self.st_off.n = self.st_pf_eq.n = self.st_pf_end.n = n_st
+        self.exprs.n = n_expr
+        self.fr_hyp.n = self.fr_tpl.n = self.fr_ntpl.n = n_fr
+        self.tpl.n = n_tpl
+        self.dvpairs.n = n_dv
+        self.snaps.n = n_snap
+        self.theorems.n = n_thm
+        self.pairs_held = n_held
+
+    def mark(self):
+        """The database's current extent, for `rollback`."""
+        return (self.st_kind.n, self.exprs.n, self.fr_hyp.n, self.tpl.n, self.dvpairs.n,
+                self.snaps.n, self.theorems.n, self.pairs_held, len(self.buffers),
+                len(self.sink.files))
+
+    def rollback(self, mark):
+        """Forget the theorems kept (`check_text(..., keep=True)`) since `mark`."""
+        n_st, n_expr, n_fr, n_tpl, n_dv, n_snap, n_thm, n_held, n_buf, n_files = mark
+        self._truncate(n_st, n_expr, n_fr, n_tpl, n_dv, n_snap, n_thm, n_held)
+        del self.buffers[n_buf:]
+        del self.sink.files[n_files:]
 
     def statements(self):
         cdef Py_ssize_t i, j, o, fo

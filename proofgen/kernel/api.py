@@ -134,6 +134,15 @@ class Database:
         """
         return self.check_theorems([NewTheorem(label, conclusion, proof, hypotheses, disjoint)])[0]
 
+    def mark(self) -> object:
+        """The database's current extent: `rollback(mark)` later forgets every
+        theorem kept by `check_theorems(..., keep=True)` since, so one loaded
+        database can serve many independent jobs."""
+        return self._db.mark()
+
+    def rollback(self, mark: object) -> None:
+        self._db.rollback(mark)
+
     def check_blocks(self, text: str, name: str = "<blocks>") -> list[Diagnostic]:
         """Check Metamath text made of `${ $}` blocks holding `$d`, `$e` and
         `$p` statements (such as proofgen's `mm` rendering) as if it followed

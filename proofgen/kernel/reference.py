@@ -892,6 +892,22 @@ class ReferenceDatabase:
                 reader.pairs_held = saved_pairs
         return sink, file
 
+    def mark(self):
+        """The database's current extent, for `rollback`."""
+        return (len(self.reader.order), self.reader.pairs_held, len(self.theorems),
+                len(self.sink.files))
+
+    def rollback(self, mark) -> None:
+        """Forget the theorems kept (`check_text(..., keep=True)`) since `mark`."""
+        n_order, n_pairs, n_thm, n_files = mark
+        reader = self.reader
+        for st in reader.order[n_order:]:
+            del reader.labels[st.label]
+        del reader.order[n_order:]
+        reader.pairs_held = n_pairs
+        del self.theorems[n_thm:]
+        del self.sink.files[n_files:]
+
     def statements(self) -> Iterator[Statement]:
         lines = LineFinder(self.sink)
         for s in self.reader.order:
