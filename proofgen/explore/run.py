@@ -49,6 +49,7 @@ class GenerateConfig:
     batch: int = 1000                   # theorems per kernel check
     max_attempts: int = 0               # forward: 0 means 400 per theorem wanted
     proofs: int = 0                     # extract: only the first N proofs (0: all)
+    first_proof: int = 0                # extract: skip the proofs before this one
     flat: bool = False                  # extract: self-contained subproofs, no lemmas
 
     def as_dict(self) -> dict:
@@ -213,6 +214,7 @@ def _library_labels(ctx, spec):
 
 def _run_extract(db, ctx, config, want, excluded_labels, excluded_hashes, stats, progress):
     sources = [s for s in ctx.syn.statements if s.kind == "p"]
+    sources = sources[config.first_proof:]
     if config.proofs:
         sources = sources[:config.proofs]
     sources = [s for s in sources if s.label not in excluded_labels]
