@@ -234,21 +234,46 @@ def _default_db() -> str:
     return BUNDLED_DB if os.path.exists(BUNDLED_DB) else here
 
 
+class JobProgress:
+    """The driver's progress line: units, theorems/s, tokens/s."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.last = 0.0
+
+    def __call__(self, stats: dict) -> None:
+        now = time.perf_counter()
+        if not self.enabled or now - self.last < 0.2:
+            return
+        self.last = now
+        elapsed = max(now - stats["started"], 1e-9)
+        done = stats["generated"] if stats["phase"] == "generate" else stats["finalized"]
+        new = stats["generated"] - stats["resumed"]
+        sys.stderr.write(f"\r\033[K{stats['phase']}: {done}/{stats['units']} units, "
+                         f"{stats['theorems']:,} theorems, {stats['tokens']:,} tokens"
+                         + (f" ({stats['theorems'] / elapsed:,.0f} theorems/s, "
+                            f"{stats['tokens'] / elapsed:,.0f} tokens/s)" if new else ""))
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
 def cmd_generate(args) -> int:
-    from .explore.context import Context
-    from .explore.forward import ForwardConfig
     from .emit.records import StyleMix
+    from .explore.context import Context
+    from .explore.forward import ForwardConfig, library
     from .explore.run import GenerateConfig
-    from .run import JobConfig, run_job
+    from .run import JobConfig, JobError, LocalExecutor, RayExecutor, clear_run, run_job
+    from .run.executors import ExecutorError
+    from .run.tasks import load_state
     from .syntax import Syntax
     db_path = args.db or _default_db()
     out = args.out
     if os.path.exists(out) and not os.path.isdir(out):
         print(f"proofgen: error: --out {out} exists and is not a folder", file=sys.stderr)
-        return 1
-    if os.path.exists(os.path.join(out, "manifest.json")) and not args.force:
-        print(f"proofgen: error: {out} already holds a run; choose another --out or add --force",
-              file=sys.stderr)
         return 1
     try:
         styles = StyleMix.parse(args.styles, args.renderings)
@@ -263,6 +288,13 @@ def cmd_generate(args) -> int:
                                if line.strip() and not line.startswith("#"))
         else:
             exclude.extend(x for x in item.split(",") if x.strip())
+    fcfg = ForwardConfig(library=args.library, max_symbols=args.max_symbols,
+                         max_hypotheses=args.max_hypotheses, choice=args.choice)
+    config = GenerateConfig(generator=args.generator, count=args.count, seed=args.seed,
+                            forward=fcfg, target=args.target, metric=args.metric,
+                            exclude=tuple(exclude), proofs=args.proofs)
+    job = JobConfig(config, styles, unit_size=args.unit_size, units=args.units,
+                    partitions=args.partitions)
     db = load(db_path, engine="cython" if fast_engine_available() else "python")
     errors = [d for d in db.read_diagnostics if d.severity == "error"]
     report = db.verify(jobs=os.cpu_count() or 1)
@@ -280,52 +312,51 @@ def cmd_generate(args) -> int:
         print(f"{db_path}: its grammar is not an unambiguous tree grammar "
               "(see `proofgen grammar`); generated text could not be trusted", file=sys.stderr)
         return 1
-    ctx = Context.of(db, syn)
-    fcfg = ForwardConfig(library=args.library, max_symbols=args.max_symbols,
-                         max_hypotheses=args.max_hypotheses, choice=args.choice)
-    config = GenerateConfig(generator=args.generator, count=args.count, seed=args.seed,
-                            forward=fcfg, target=args.target, metric=args.metric,
-                            exclude=tuple(exclude), proofs=args.proofs)
-    show = sys.stderr.isatty()
-    job = JobConfig(config, styles)
-    if args.force:
-        _clear_run(out)
     try:
-        manifest = run_job(db, ctx, db_path, job, out, [0],
-                           progress=Progress("generating", show, "theorems"))
-    except ValueError as exc:
+        # options are checked here, before any worker starts
+        ctx = Context.of(db, syn)
+        if config.generator == "forward":
+            library(ctx, fcfg.library)
+        executor = (RayExecutor(args.address, args.workers) if args.executor == "ray"
+                    else LocalExecutor(args.workers or 1))
+    except (ValueError, ExecutorError) as exc:
         print(f"proofgen: error: {exc}", file=sys.stderr)
         return 1
+    if args.force:
+        clear_run(out)
+    state = load_state(db_path, db, ctx) if args.executor == "local" else None
+    progress = JobProgress(sys.stderr.isatty())
+    try:
+        manifest = run_job(db_path, job, out, executor, progress=progress,
+                           keep_staging=args.keep_staging, state=state)
+    except (JobError, ExecutorError, ValueError) as exc:
+        progress.close()
+        print(f"proofgen: error: {exc}", file=sys.stderr)
+        return 1
+    progress.close()
     cpu = manifest["cpu_seconds"]
     seconds = cpu["generate"] + cpu["emit"]
-    print(f"{out}: {manifest['theorems']} theorems ({args.generator}, seed {args.seed}), all "
-          f"verified; {manifest['records']} records, {manifest['tokens']:,} tokens "
-          f"({manifest['tokenizer']['name']}), {manifest['bytes']:,} bytes compressed; "
-          f"{seconds:.2f} CPU s ({manifest['theorems'] / max(seconds, 1e-9):,.0f} theorems/s, "
-          f"{manifest['tokens'] / max(seconds, 1e-9):,.0f} tokens/s; rendering and writing "
-          f"{100 * cpu['emit'] / max(seconds, 1e-9):.0f}%)", file=sys.stderr)
+    dd = manifest["dedup"]
+    print(f"{out}: {manifest['theorems']:,} theorems ({args.generator}, seed {args.seed}, "
+          f"{manifest['units']} units), all verified; {manifest['records']:,} records, "
+          f"{manifest['tokens']:,} tokens ({manifest['tokenizer']['name']}), "
+          f"{manifest['bytes']:,} bytes compressed; {seconds:.2f} CPU s "
+          f"({dd['generated_theorems'] / max(seconds, 1e-9):,.0f} theorems/s, "
+          f"{manifest['tokens'] / max(seconds, 1e-9):,.0f} tokens/s per core; "
+          f"rendering and writing {100 * cpu['emit'] / max(seconds, 1e-9):.0f}%)",
+          file=sys.stderr)
+    if dd["dropped_theorems"]:
+        print(f"  global dedup: {dd['dropped_theorems']:,} theorems made by more than one "
+              "unit kept once", file=sys.stderr)
     print("  tokens by style: " + ", ".join(f"{s} {n:,}" for s, n in
                                             manifest["tokens_by_style"].items()), file=sys.stderr)
-    summary = manifest
-    hist = summary["histograms"][args.metric]
+    hist = manifest["histograms"][args.metric]
     print(f"  {args.metric} buckets (2^k..2^(k+1)-1): " +
           ", ".join(f"{2 ** int(k)}+: {v}" for k, v in hist.items()), file=sys.stderr)
-    if manifest["theorems"] < args.count:
+    if dd["generated_theorems"] < args.count and args.generator == "forward":
         print(f"  fewer theorems than asked ({args.count}): the generator ran out of new "
               "results; widen --library or raise --max-symbols", file=sys.stderr)
     return 0
-
-
-def _clear_run(out: str) -> None:
-    """Remove what a previous run wrote (only proofgen's own files)."""
-    import shutil
-    for sub in ("shards", "theorems", "units"):
-        shutil.rmtree(os.path.join(out, sub), ignore_errors=True)
-    for name in ("manifest.json",):
-        try:
-            os.unlink(os.path.join(out, name))
-        except FileNotFoundError:
-            pass
 
 
 def cmd_cat(args) -> int:
@@ -447,7 +478,9 @@ def build_parser() -> argparse.ArgumentParser:
     ge.add_argument("--count", "-n", type=_positive, default=1000, help="theorems wanted")
     ge.add_argument("--seed", type=int, default=0)
     ge.add_argument("--out", "-o", default="proofgen-out", help="output folder")
-    ge.add_argument("--force", action="store_true", help="overwrite a run already in --out")
+    ge.add_argument("--force", action="store_true",
+                    help="replace a run already in --out (by default the same command "
+                    "resumes it, and another job is refused)")
     ge.add_argument("--library", default="upto:ax-gen",
                     help="forward: what may be cited: axioms, all, upto:LABEL (assertions "
                     "before LABEL; default upto:ax-gen, propositional calculus) or labels:A,B")
@@ -469,6 +502,21 @@ def build_parser() -> argparse.ArgumentParser:
                     "mixed) or weights (mm=2,en=1)")
     ge.add_argument("--renderings", type=_positive, default=1, metavar="K",
                     help="distinct styles each theorem is rendered in (default 1)")
+    ge.add_argument("--workers", type=int, default=0, metavar="N",
+                    help="processes (local executor, default 1) or Ray actors (default: "
+                    "one per CPU of the cluster)")
+    ge.add_argument("--executor", choices=("local", "ray"), default="local")
+    ge.add_argument("--address", default=None,
+                    help="ray: the cluster to join (auto, ray://host:10001); default: start "
+                    "a local Ray")
+    ge.add_argument("--unit-size", type=_positive, default=1000, metavar="N",
+                    help="forward: theorems per work unit (default 1000)")
+    ge.add_argument("--units", type=int, default=0, metavar="K",
+                    help="extract: cut the database's proofs into K units (default 1)")
+    ge.add_argument("--partitions", type=int, default=0, metavar="P",
+                    help="hash partitions of the global dedup (default: one per 64 units)")
+    ge.add_argument("--keep-staging", action="store_true",
+                    help="keep each unit's records from before global dedup")
     ge.set_defaults(func=cmd_generate)
 
     ca = sub.add_parser("cat", help="stream a run's records",

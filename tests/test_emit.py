@@ -20,7 +20,7 @@ from proofgen.explore.context import Context
 from proofgen.explore.output import doc_of, generated_assertions
 from proofgen.explore.run import GenerateConfig, generate
 from proofgen.kernel import load
-from proofgen.run.job import run_meta
+from proofgen.run.tasks import run_meta
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HILBERT = os.path.join(HERE, "..", "mm_databases", "hilbert.mm")
@@ -216,9 +216,9 @@ def test_shards_are_multi_frame_and_atomic(tmp_path):
     recs = [{"id": str(i), "text": "é" * i} for i in range(100)]
     for r in recs:
         w.write(r)
-    assert not os.path.exists(path) and os.path.exists(path + ".tmp")
+    assert not os.path.exists(path) and os.path.exists(w.tmp)
     info = w.close()
-    assert not os.path.exists(path + ".tmp")
+    assert not os.path.exists(w.tmp)
     assert list(read_shard(path)) == recs
     assert info["sha256"] == file_sha256(path) and info["records"] == 100
     data = open(path, "rb").read()

@@ -186,9 +186,9 @@ def test_cli_generate_and_export(tmp_path, capsys):
     marker = json.loads((out / "units" / "unit-000000.json").read_text())
     assert manifest["theorems"] == 120 and marker["stats"]["rejected"] == 0
     assert "theorems/s" in capsys.readouterr().err
-    # a second run into the same folder is refused, not overwritten
+    # another job into the same folder is refused, not mixed in
     assert main(["generate", "--out", str(out), "--count", "5"]) == 1
-    assert "already holds a run" in capsys.readouterr().err
+    assert "holds a run of another job" in capsys.readouterr().err
     mm = tmp_path / "out.mm"
     assert main(["export-mm", str(out), "-o", str(mm)]) == 0
     assert main(["verify", str(mm)]) == 0

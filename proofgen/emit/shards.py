@@ -1,10 +1,11 @@
 """Shards: JSON lines compressed with zstandard, many frames per file.
 
-A shard is written under a temporary name and renamed when complete, so a
-reader (or a resumed run) never sees half a shard.  Records are grouped into
-independent zstd frames of about `frame_bytes` of JSON each: readers that
-stream (`zstdcat`, Hugging Face `datasets`) read them as one stream, and a
-damaged frame costs only its own records.  The sha256 and size of what was
+A shard is written under a temporary name (unique to the process) and
+renamed when complete, so a reader (or a resumed run) never sees half a
+shard.  Records are grouped into independent zstd frames of about
+`frame_bytes` of JSON each: readers that stream (`zstdcat`, Hugging Face
+`datasets`) read them as one stream, and a damaged frame costs only its own
+records.  The sha256 and size of what was
 written are computed on the way, for the manifest.
 """
 from __future__ import annotations
@@ -25,7 +26,9 @@ LEVEL = 3
 class ShardWriter:
     def __init__(self, path: str, level: int = LEVEL, frame_bytes: int = 1 << 20):
         self.path = path
-        self.tmp = path + ".tmp"
+        # unique to the writing process: two processes redoing the same
+        # shard never write into one file (they produce the same bytes)
+        self.tmp = f"{path}.{os.getpid()}.tmp"
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         self._f = open(self.tmp, "wb")
         self._cctx = zstandard.ZstdCompressor(level=level, write_content_size=True)
@@ -105,6 +108,13 @@ def read_shard(path: str) -> Iterator[dict]:
                     yield json.loads(line)
     except (zstandard.ZstdError, UnicodeDecodeError, ValueError) as exc:
         raise ShardError(f"{path}: damaged shard (after {n} good records): {exc}") from None
+
+
+def read_lines(path: str) -> Iterator[str]:
+    """The JSON lines of a shard as text, unparsed (newline kept)."""
+    with open(path, "rb") as f:
+        reader = zstandard.ZstdDecompressor().stream_reader(f, read_across_frames=True)
+        yield from io.TextIOWrapper(reader, encoding="utf-8")
 
 
 def file_sha256(path: str) -> str:

@@ -23,6 +23,11 @@ class TokenCounter:
         self.count = self._tok.count
 
     def describe(self) -> dict:
+        return self.describe_static(self.name)
+
+    @staticmethod
+    def describe_static(name: str = TOKENIZER) -> dict:
+        """The tokenizer as a manifest names it (without loading it)."""
         from importlib.metadata import version
-        return {"name": self.name, "package": TOKENIZER_PACKAGE,
+        return {"name": name, "package": TOKENIZER_PACKAGE,
                 "version": version(TOKENIZER_PACKAGE)}

@@ -1,5 +1,6 @@
-"""Running a job: work units through the factory and the emit stage into
-shards, completion markers and a manifest (see job.py)."""
-from .job import JobConfig, run_job, run_unit, write_manifest
+"""Running a job: work units through the factory and the emit stage into a
+run folder, by a local or a Ray executor, resumable, with global dedup."""
+from .executors import LocalExecutor, RayExecutor
+from .job import JobConfig, JobError, clear_run, run_job
 
-__all__ = ["JobConfig", "run_job", "run_unit", "write_manifest"]
+__all__ = ["JobConfig", "JobError", "LocalExecutor", "RayExecutor", "clear_run", "run_job"]

@@ -1,0 +1,198 @@
+"""Executors: where tasks run.  Both keep one warm `Worker` per process (the
+database is loaded once per worker, not per task), send tasks, and hand
+each result back to the driver as it arrives.  Workers write their files
+themselves; only small markers travel back.
+
+* `LocalExecutor(workers)`: the default.  One worker runs in the driver's
+  process; more are forked processes (`--workers N`).
+* `RayExecutor(address, workers)`: one actor per CPU of a Ray cluster
+  (`ray.init()` with no address starts a local one), a bounded window of
+  tasks in flight (`ray.wait`), and tasks of a lost actor (its node died)
+  sent again to the actors still alive.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from typing import Callable, Iterable, Optional
+
+from .tasks import Worker
+
+Done = Callable[[tuple, dict], None]
+
+
+class ExecutorError(RuntimeError):
+    pass
+
+
+# -- local ---------------------------------------------------------------
+
+_WORKER: Optional[Worker] = None
+_PRELOADED: Optional[tuple] = None     # the driver's loaded state, inherited by fork
+
+
+def _init_worker(db_path, job, out) -> None:
+    global _WORKER
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # the driver handles ^C
+    _WORKER = Worker(db_path, job, out, _PRELOADED)
+
+
+def _run_task(task):
+    return task, _WORKER.run(task)
+
+
+def _die_with_parent() -> None:
+    """Linux: end this worker when the driver dies (even by SIGKILL), so no
+    orphan keeps writing into the run folder."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)     # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class LocalExecutor:
+    name = "local"
+
+    def __init__(self, workers: int = 1):
+        if workers < 1:
+            raise ValueError("--workers must be at least 1")
+        self.workers = workers
+        self._pool = None
+        self._inline: Optional[Worker] = None
+
+    def start(self, db_path: str, job, out: str, state: Optional[tuple] = None) -> None:
+        global _PRELOADED
+        if self.workers == 1:
+            self._inline = Worker(db_path, job, out, state)
+        else:
+            _PRELOADED = state        # forked workers start warm
+            ctx = multiprocessing.get_context("fork")
+            try:
+                self._pool = ctx.Pool(self.workers, _init_worker, (db_path, job, out))
+            finally:
+                _PRELOADED = None
+
+    def run(self, tasks: Iterable[tuple], done: Done) -> None:
+        tasks = list(tasks)
+        if self._inline is not None:
+            for t in tasks:
+                done(t, self._inline.run(t))
+            return
+        # chunksize 1: units are long; order of completion does not matter
+        for task, result in self._pool.imap_unordered(_run_task, tasks, chunksize=1):
+            done(task, result)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def describe(self) -> dict:
+        return {"executor": "local", "workers": self.workers}
+
+
+# -- Ray -----------------------------------------------------------------
+
+class RayExecutor:
+    name = "ray"
+
+    def __init__(self, address: Optional[str] = None, workers: int = 0, retries: int = 3,
+                 window: int = 2):
+        try:
+            import ray  # noqa: F401 - only checked here
+        except ImportError:
+            raise ExecutorError("the ray executor needs Ray: pip install 'proofgen[ray]'") \
+                from None
+        self.address = address
+        self.workers = workers
+        self.retries = retries
+        self.window = window            # tasks in flight per actor
+        self._actors: list = []
+        self._started_ray = False
+        self.lost_workers = 0
+        self.resent_tasks = 0
+        self._count = 0
+        self._lost: set[int] = set()
+
+    def start(self, db_path: str, job, out: str, state: Optional[tuple] = None) -> None:
+        import ray       # actors load the database themselves: `state` stays here
+        if not ray.is_initialized():
+            kwargs = {"address": self.address} if self.address else {}
+            ray.init(log_to_driver=False, **kwargs)
+            self._started_ray = True
+        n = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        actor = ray.remote(num_cpus=1, max_restarts=0)(_RayWorker)
+        self._actors = [actor.remote(db_path, job, os.path.abspath(out)) for _ in range(n)]
+        self._count = n
+
+    def run(self, tasks: Iterable[tuple], done: Done) -> None:
+        import ray
+        from ray.exceptions import RayActorError, RayTaskError
+        todo = list(reversed(list(tasks)))
+        failures: dict = {}
+        inflight: dict = {}                       # object ref -> (task, actor)
+        load = {id(a): 0 for a in self._actors if id(a) not in self._lost}
+        while todo or inflight:
+            alive = [a for a in self._actors if id(a) in load]
+            if not alive:
+                raise ExecutorError("every Ray worker was lost; the run can be resumed "
+                                    "by running the same command again")
+            for a in sorted(alive, key=lambda a: load[id(a)]):
+                while todo and load[id(a)] < self.window:
+                    task = todo.pop()
+                    inflight[a.run.remote(task)] = (task, a)
+                    load[id(a)] += 1
+            ready, _ = ray.wait(list(inflight), num_returns=1)
+            for ref in ready:
+                task, a = inflight.pop(ref)
+                if id(a) in load:
+                    load[id(a)] -= 1
+                try:
+                    result = ray.get(ref)
+                except RayActorError:
+                    if id(a) not in self._lost:   # its node is gone: never use it again
+                        self._lost.add(id(a))
+                        self.lost_workers += 1
+                    load.pop(id(a), None)
+                    self.resent_tasks += 1
+                    todo.append(task)
+                    continue
+                except RayTaskError as exc:
+                    failures[task] = failures.get(task, 0) + 1
+                    if failures[task] > self.retries:
+                        raise ExecutorError(f"task {task} failed {failures[task]} times: "
+                                            f"{exc.cause if hasattr(exc, 'cause') else exc}")
+                    todo.append(task)
+                    continue
+                done(task, result)
+
+    def close(self) -> None:
+        import ray
+        for a in self._actors:
+            try:
+                ray.kill(a)
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+        self._actors = []
+        if self._started_ray:
+            ray.shutdown()
+
+    def describe(self) -> dict:
+        return {"executor": "ray", "workers": self._count or self.workers,
+                "address": self.address or "local", "lost_workers": self.lost_workers,
+                "resent_tasks": self.resent_tasks}
+
+
+class _RayWorker:
+    """The actor: a warm `Worker` in a Ray worker process."""
+
+    def __init__(self, db_path, job, out):
+        self.worker = Worker(db_path, job, out)
+
+    def run(self, task):
+        return self.worker.run(task)

@@ -1,0 +1,270 @@
+"""The three kinds of task of a run, and the warm worker that runs them.
+
+1. `generate` a unit: theorems (verified), their records before global
+   dedup, the theorem file, the unit's hashes, a marker.
+2. `dedup` a hash partition: every theorem hash h with h % partitions == p,
+   across all units; the first occurrence in unit order wins (within a unit
+   the factory already deduplicated); writes the (unit, hash) pairs to drop.
+   Each partition holds about 1/partitions of all hashes, so dedup scales
+   with the number of units instead of loading everything in one process.
+3. `finalize` a unit: its records without the dropped theorems, as the
+   unit's final shard, and a marker.
+
+Every task is a pure function of the job and its argument: a shard is
+byte-identical whichever executor, worker count or order made it.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, replace
+from typing import Optional
+
+import numpy as np
+import orjson
+
+from .. import __version__
+from ..emit.notation import Notation
+from ..emit.records import RecordMaker
+from ..emit.shards import ShardWriter, read_lines
+from ..emit.tokens import TokenCounter
+from ..explore.output import doc_of, generated_assertions, needed_lemmas
+from ..explore.run import METRICS, GenerateConfig, bucket, generate
+from .layout import Layout, read_json, vouched, write_bytes, write_json
+
+FORMAT = "proofgen-run/1"
+KERNEL_VERSION = f"proofgen-kernel {__version__}"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One work unit: what to generate, and nothing else (the unit's output
+    depends on the job and these fields only)."""
+
+    unit: int
+    count: int
+    first_proof: int = 0      # extract: the unit's slice of the database's proofs
+    proofs: int = 0
+
+    def config(self, base: GenerateConfig) -> GenerateConfig:
+        if base.generator == "extract":
+            return replace(base, unit=self.unit, count=self.count,
+                           first_proof=base.first_proof + self.first_proof,
+                           proofs=self.proofs)
+        return replace(base, unit=self.unit, count=self.count)
+
+
+def run_meta(ctx, db_path: str, config: GenerateConfig, tokenizer: str) -> dict:
+    """The metadata fields every record of a unit shares."""
+    return {
+        "database": os.path.basename(db_path),
+        "database_sha256": ctx.sha256,
+        "generator": config.generator,
+        "params": {k: v for k, v in config.as_dict().items() if k not in ("seed", "unit")},
+        "seed": config.seed,
+        "unit": config.unit,
+        "proofgen_version": __version__,
+        "kernel_version": KERNEL_VERSION,
+        "tokenizer": tokenizer,
+    }
+
+
+def _entry(layout: Layout, info: dict) -> dict:
+    return {"path": layout.rel(info["path"]), "records": info["records"],
+            "bytes": info["bytes"], "uncompressed_bytes": info["uncompressed_bytes"],
+            "sha256": info["sha256"]}
+
+
+class Worker:
+    """A process's warm state: the database read, parsed and indexed once
+    (kernel, syntax, context, notation, tokenizer) and reused by every task;
+    the theorems a unit adds to the kernel are rolled back after it."""
+
+    def __init__(self, db_path: str, job, out: str, state: Optional[tuple] = None):
+        self.db_path = db_path
+        self.job = job
+        self.layout = Layout(out)
+        self._state = state
+        self.load_seconds = 0.0
+
+    def state(self) -> tuple:
+        if self._state is None:
+            t = time.process_time()
+            self._state = load_state(self.db_path)
+            self.load_seconds = time.process_time() - t
+        return self._state
+
+    def run(self, task: tuple) -> dict:
+        kind, arg = task
+        if kind == "generate":
+            return self.generate(arg)
+        if kind == "dedup":
+            return self.dedup(arg)
+        if kind == "finalize":
+            return self.finalize(arg)
+        raise ValueError(f"unknown task {kind!r}")
+
+    # -- 1 -------------------------------------------------------------------
+    def generate(self, unit: Unit) -> dict:
+        db, ctx, notation, counter = self.state()
+        lay = self.layout
+        config = unit.config(self.job.generate)
+        mark = db.mark()
+        t0 = time.process_time()
+        try:
+            result = generate(db, config, ctx)
+        finally:
+            db.rollback(mark)
+        t1 = time.process_time()
+        extra = generated_assertions(ctx, result.lemmas)
+        memo: dict = {}
+        maker = RecordMaker(notation, self.job.styles,
+                            run_meta(ctx, self.db_path, config, counter.name),
+                            config.seed, unit.unit, counter)
+        staging = ShardWriter(lay.staging(unit.unit))
+        facts = ShardWriter(lay.theorems(unit.unit))
+        hashes = []
+        try:
+            for t in result.theorems:
+                doc = doc_of(ctx, t, extra, result.lemmas, memo)
+                hashes.append(t.hash)
+                facts.write_line(maker.fact_line(doc, "theorem"))
+                for line in maker.lines(doc):
+                    staging.write_line(line)
+            for t in needed_lemmas(result):
+                facts.write_line(maker.fact_line(doc_of(ctx, t, extra, result.lemmas, memo),
+                                                 "lemma"))
+        except BaseException:
+            staging.abort()
+            facts.abort()
+            raise
+        staging_info, facts_info = staging.close(), facts.close()
+        hashes_sha = write_bytes(lay.hashes(unit.unit),
+                                 _npy(np.array(hashes, dtype=np.uint64)))
+        t2 = time.process_time()
+        marker = {
+            "format": FORMAT,
+            "unit": unit.unit,
+            "task": {"count": unit.count, "first_proof": unit.first_proof,
+                     "proofs": unit.proofs},
+            "theorems": len(result.theorems),
+            "records": staging_info["records"],
+            "tokens": sum(maker.tokens.values()),
+            "staging": _entry(lay, staging_info),
+            "theorem_file": _entry(lay, facts_info),
+            "hashes": {"path": lay.rel(lay.hashes(unit.unit)), "sha256": hashes_sha},
+            "stats": {k: v for k, v in result.stats.items()
+                      if k not in ("rejections", "seconds")},
+            "rejections": result.stats.get("rejections", [])[:20],
+            "cpu_seconds": {"generate": round(t1 - t0, 3), "emit": round(t2 - t1, 3)},
+            # the part of emitting spent rendering, counting tokens, compressing
+            "emit_seconds": {"render": round(maker.seconds["render"], 3),
+                             "tokens": round(maker.seconds["tokens"], 3),
+                             "compress": round(staging.compress_seconds +
+                                               facts.compress_seconds, 3)},
+        }
+        write_json(lay.unit_marker(unit.unit), marker)
+        return marker
+
+    # -- 2 -------------------------------------------------------------------
+    def dedup(self, arg: tuple[int, int, int]) -> dict:
+        part, partitions, units = arg
+        lay = self.layout
+        chunks_h, chunks_u = [], []
+        for u in range(units):
+            h = np.load(lay.hashes(u), mmap_mode="r")
+            mine = np.asarray(h[h % np.uint64(partitions) == np.uint64(part)])
+            chunks_h.append(mine)
+            chunks_u.append(np.full(len(mine), u, dtype=np.int64))
+        hashes = np.concatenate(chunks_h) if chunks_h else np.zeros(0, np.uint64)
+        owner = np.concatenate(chunks_u) if chunks_u else np.zeros(0, np.int64)
+        order = np.lexsort((owner, hashes))          # by hash, then unit
+        hashes, owner = hashes[order], owner[order]
+        later = np.zeros(len(hashes), dtype=bool)
+        later[1:] = hashes[1:] == hashes[:-1]       # not the first unit holding it
+        drops = np.zeros(int(later.sum()), dtype=[("unit", "<i8"), ("hash", "<u8")])
+        drops["unit"], drops["hash"] = owner[later], hashes[later]
+        drops.sort(order=("unit", "hash"))
+        sha = write_bytes(lay.part(part), _npy(drops))
+        marker = {"format": FORMAT, "part": part, "partitions": partitions, "units": units,
+                  "hashes": int(len(hashes)), "dropped": int(len(drops)),
+                  "file": {"path": lay.rel(lay.part(part)), "sha256": sha}}
+        write_json(lay.part_marker(part), marker)
+        return marker
+
+    # -- 3 -------------------------------------------------------------------
+    def finalize(self, arg: tuple[int, int]) -> dict:
+        u, partitions = arg
+        lay = self.layout
+        drop: set[str] = set()
+        for p in range(partitions):
+            d = np.load(lay.part(p), mmap_mode="r")
+            lo, hi = np.searchsorted(d["unit"], [u, u + 1])
+            drop.update(f"{int(h):016x}" for h in d["hash"][lo:hi])
+        out = ShardWriter(lay.shard(u))
+        tokens: dict[str, int] = {}
+        records: dict[str, int] = {}
+        hist: dict[str, dict[str, int]] = {m: {} for m in METRICS}
+        seen: set[str] = set()
+        dropped = set()
+        try:
+            for line in read_lines(lay.staging(u)):
+                meta = orjson.loads(line)["metadata"]
+                h = meta["hash"]
+                if h in drop:
+                    dropped.add(h)
+                    continue
+                out.write_line(line)
+                s = meta["style"]
+                tokens[s] = tokens.get(s, 0) + meta["tokens"]
+                records[s] = records.get(s, 0) + 1
+                if h not in seen:
+                    seen.add(h)
+                    for m in METRICS:
+                        b = str(bucket(meta[m]))
+                        hist[m][b] = hist[m].get(b, 0) + 1
+        except BaseException:
+            out.abort()
+            raise
+        info = out.close()
+        marker = {"format": FORMAT, "unit": u, "theorems": len(seen),
+                  "dropped_theorems": len(dropped), "records": info["records"],
+                  "records_by_style": records, "tokens": sum(tokens.values()),
+                  "tokens_by_style": tokens, "histograms": hist, "shard": _entry(lay, info)}
+        write_json(lay.done_marker(u), marker)
+        return marker
+
+    # -- what is already done -------------------------------------------------
+    def unit_generated(self, u: int, need_staging: bool) -> Optional[dict]:
+        lay = self.layout
+        m = read_json(lay.unit_marker(u))
+        keys = ("hashes", "theorem_file") + (("staging",) if need_staging else ())
+        return m if vouched(lay, m, keys) else None
+
+    def part_done(self, p: int, partitions: int, units: int) -> Optional[dict]:
+        lay = self.layout
+        m = read_json(lay.part_marker(p))
+        ok = (m is not None and m.get("partitions") == partitions and m.get("units") == units
+              and vouched(lay, m, ("file",)))
+        return m if ok else None
+
+    def unit_final(self, u: int) -> Optional[dict]:
+        lay = self.layout
+        m = read_json(lay.done_marker(u))
+        return m if vouched(lay, m, ("shard",)) else None
+
+
+def load_state(db_path: str, db=None, ctx=None) -> tuple:
+    """(database, context, notation, token counter): what a worker keeps."""
+    from ..explore.context import Context
+    from ..kernel import load
+    db = db if db is not None else load(db_path)
+    ctx = ctx if ctx is not None else Context.of(db)
+    return db, ctx, Notation.of(ctx.syn, db.sources), TokenCounter()
+
+
+def _npy(array: np.ndarray) -> bytes:
+    import io
+    buf = io.BytesIO()
+    np.save(buf, array, allow_pickle=False)
+    return buf.getvalue()

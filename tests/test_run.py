@@ -1,0 +1,237 @@
+"""Work units, executors, resume and global dedup (the run stage)."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from proofgen.emit.records import StyleMix
+from proofgen.emit.shards import read_shard
+from proofgen.explore.run import GenerateConfig
+from proofgen.run import JobConfig, LocalExecutor, RayExecutor, run_job
+from proofgen.run.job import JobError
+from proofgen.run.tasks import Unit, Worker
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+HILBERT = os.path.join(ROOT, "mm_databases", "hilbert.mm")
+STYLES = "mm,steps,hier,latex"
+VOLATILE = ("cpu_seconds", "executor")
+
+
+def job(count=600, unit_size=100, **kw):
+    return JobConfig(GenerateConfig(count=count, seed=4, **kw), StyleMix.parse(STYLES, 2),
+                     unit_size=unit_size)
+
+
+def dataset(out) -> dict:
+    """Every file of the finished dataset, by path, and the manifest without
+    its timing fields."""
+    files = {}
+    for sub in ("shards", "theorems"):
+        for name in sorted(os.listdir(os.path.join(out, sub))):
+            with open(os.path.join(out, sub, name), "rb") as f:
+                files[f"{sub}/{name}"] = f.read()
+    manifest = json.loads(open(os.path.join(out, "manifest.json")).read())
+    for k in VOLATILE:
+        manifest.pop(k)
+    files["manifest"] = manifest
+    return files
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("ref") / "run")
+    run_job(HILBERT, job(), out, LocalExecutor(1))
+    return out
+
+
+def test_a_unit_is_a_pure_function_of_the_unit(tmp_path):
+    """One warm worker: unit 0, unit 1, unit 0 again give the same bytes
+    (the kernel forgets a unit's theorems afterwards)."""
+    w = Worker(HILBERT, job(), str(tmp_path))
+    first = w.generate(Unit(0, 100))
+    data = open(tmp_path / first["staging"]["path"], "rb").read()
+    w.generate(Unit(1, 100))
+    again = w.generate(Unit(0, 100))
+    assert open(tmp_path / again["staging"]["path"], "rb").read() == data
+    assert again["staging"]["sha256"] == first["staging"]["sha256"]
+
+
+def test_global_dedup_keeps_the_first_unit(reference):
+    manifest = json.loads(open(os.path.join(reference, "manifest.json")).read())
+    assert manifest["units"] == 6
+    owner = {}
+    for u in range(6):
+        for h in np.load(os.path.join(reference, "hashes", f"unit-{u:06d}.npy")):
+            owner.setdefault(f"{int(h):016x}", u)
+    seen = {}
+    records = 0
+    for u in range(6):
+        for rec in read_shard(os.path.join(reference, "shards", f"unit-{u:06d}.jsonl.zst")):
+            h = rec["metadata"]["hash"]
+            assert owner[h] == u                       # kept where it first appeared
+            assert seen.setdefault(h, u) == u          # and nowhere else
+            records += 1
+    assert len(seen) == manifest["theorems"] == len(owner)
+    assert records == manifest["records"] == 2 * manifest["theorems"]
+    dd = manifest["dedup"]
+    assert dd["generated_theorems"] - dd["dropped_theorems"] == manifest["theorems"]
+    assert dd["dropped_theorems"] > 0                  # units did overlap: dedup was tested
+    assert not os.path.exists(os.path.join(reference, "staging"))
+
+
+@pytest.mark.parametrize("partitions", [3, 7])
+def test_partition_count_does_not_change_the_dataset(reference, tmp_path, partitions):
+    j = job()
+    j.partitions = partitions
+    out = str(tmp_path / "run")
+    run_job(HILBERT, j, out, LocalExecutor(1))
+    mine, ref = dataset(out), dataset(reference)
+    assert mine.pop("manifest")["dedup"]["partitions"] == partitions
+    ref.pop("manifest")
+    assert mine == ref
+
+
+def test_two_local_workers_make_the_same_dataset(reference, tmp_path):
+    out = str(tmp_path / "run")
+    m = run_job(HILBERT, job(), out, LocalExecutor(2))
+    assert m["executor"] == {"executor": "local", "workers": 2}
+    assert dataset(out) == dataset(reference)
+
+
+def test_rerun_resumes_and_repairs(reference, tmp_path):
+    import shutil
+    out = str(tmp_path / "run")
+    shutil.copytree(reference, out)
+    # a final shard damaged, another unit's marker lost, a stale temporary
+    shard = os.path.join(out, "shards", "unit-000002.jsonl.zst")
+    data = bytearray(open(shard, "rb").read())
+    data[10] ^= 0xFF
+    open(shard, "wb").write(bytes(data))
+    os.unlink(os.path.join(out, "done", "unit-000004.json"))
+    open(os.path.join(out, "shards", "unit-000001.jsonl.zst.999.tmp"), "wb").write(b"junk")
+    done = []
+    run_job(HILBERT, job(), out, LocalExecutor(1), progress=lambda s: done.append(dict(s)))
+    assert dataset(out) == dataset(reference)
+    assert done[-1]["resumed"] == 4            # units 2 and 4 lost their staging: redone
+    assert not [n for n in os.listdir(os.path.join(out, "shards")) if n.endswith(".tmp")]
+
+
+def test_another_job_in_the_same_folder_is_refused(reference, tmp_path):
+    import shutil
+    out = str(tmp_path / "run")
+    shutil.copytree(reference, out)
+    with pytest.raises(JobError, match="another job"):
+        run_job(HILBERT, job(count=700), out, LocalExecutor(1))
+    os.makedirs(tmp_path / "other")
+    open(tmp_path / "other" / "notes.txt", "w").write("mine")
+    with pytest.raises(JobError, match="not empty"):
+        run_job(HILBERT, job(), str(tmp_path / "other"), LocalExecutor(1))
+
+
+def test_extract_units_slice_the_proofs(tmp_path):
+    j = JobConfig(GenerateConfig(generator="extract", count=10_000),
+                  StyleMix.parse("mm"), units=3)
+    out = str(tmp_path / "run")
+    m = run_job(HILBERT, j, out, LocalExecutor(1))
+    one = JobConfig(GenerateConfig(generator="extract", count=10_000), StyleMix.parse("mm"))
+    m1 = run_job(HILBERT, one, str(tmp_path / "one"), LocalExecutor(1))
+    # the same proofs, cut in three: every theorem of the whole run is made,
+    # some more than once across units (dedup keeps one)
+    assert m["units"] == 3 and m["theorems"] >= m1["theorems"] > 0
+    assert m["dedup"]["dropped_theorems"] >= 0
+
+
+# -- SIGKILL at several points, then resume --------------------------------
+
+def _command(out, workers):
+    return [sys.executable, "-m", "proofgen", "generate", "--out", out, "--count", "1500",
+            "--unit-size", "100", "--seed", "4", "--styles", STYLES, "--renderings", "2",
+            "--workers", str(workers), "--partitions", "3"]
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("whole") / "run")
+    subprocess.run(_command(out, 1), check=True, capture_output=True, timeout=600)
+    return dataset(out)
+
+
+def _count(out, sub):
+    folder = os.path.join(out, sub)
+    return len([n for n in os.listdir(folder) if n.endswith(".json")]) \
+        if os.path.isdir(folder) else 0
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("kill_when", [
+    ("units", 1), ("units", 9), ("dedup", 1), ("done", 4), ("done", 12)])
+def test_sigkill_then_resume_gives_the_uninterrupted_dataset(uninterrupted, tmp_path,
+                                                             kill_when, workers):
+    out = str(tmp_path / "run")
+    proc = subprocess.Popen(_command(out, workers), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    sub, n = kill_when
+    deadline = time.time() + 300
+    while proc.poll() is None and _count(out, sub) < n and time.time() < deadline:
+        time.sleep(0.005)
+    killed = proc.poll() is None
+    if killed:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    time.sleep(0.2)
+    assert killed, "the run ended before the kill point"
+    assert not os.path.exists(os.path.join(out, "manifest.json"))
+    done = subprocess.run(_command(out, workers), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert dataset(out) == uninterrupted
+
+
+# -- Ray -------------------------------------------------------------------
+
+ray = pytest.importorskip("ray")
+
+
+@pytest.mark.slow
+def test_ray_executor_makes_the_local_dataset(reference, tmp_path):
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        out = str(tmp_path / "run")
+        m = run_job(HILBERT, job(), out, RayExecutor(workers=2))
+        assert m["executor"]["workers"] == 2
+        assert dataset(out) == dataset(reference)
+    finally:
+        ray.shutdown()
+
+
+@pytest.mark.slow
+def test_ray_survives_losing_a_node(reference, tmp_path):
+    from ray.cluster_utils import Cluster
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0})
+    nodes = [cluster.add_node(num_cpus=1) for _ in range(3)]
+    cluster.wait_for_nodes()
+    ray.init(address=cluster.address, log_to_driver=False)
+    removed = []
+
+    def progress(stats):
+        # after the first units are in, a node goes away with its actor
+        if stats["generated"] >= 1 and not removed:
+            removed.append(nodes[1])
+            cluster.remove_node(nodes[1], allow_graceful=False)
+
+    try:
+        out = str(tmp_path / "run")
+        m = run_job(HILBERT, job(count=3000), out, RayExecutor(workers=3), progress=progress)
+        assert removed
+        assert m["executor"]["lost_workers"] == 1 and m["executor"]["resent_tasks"] >= 1
+        ref = str(tmp_path / "local")
+        run_job(HILBERT, job(count=3000), ref, LocalExecutor(1))
+        assert dataset(out) == dataset(ref)
+    finally:
+        ray.shutdown()
+        cluster.shutdown()
