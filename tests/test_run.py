@@ -8,13 +8,15 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from proofgen.emit.records import StyleMix
 from proofgen.emit.shards import read_shard
 from proofgen.explore.run import GenerateConfig
 from proofgen.run import JobConfig, LocalExecutor, RayExecutor, run_job
 from proofgen.run.job import JobError
-from proofgen.run.tasks import Unit, Worker
+from proofgen.run.tasks import Unit, Worker, partition_slice, partitioned, unit_hashes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -50,6 +52,19 @@ def reference(tmp_path_factory):
     return out
 
 
+@settings(max_examples=50, deadline=None)
+@given(hashes=st.lists(st.integers(0, 2 ** 64 - 1), unique=True, max_size=60),
+       partitions=st.integers(1, 9))
+def test_hash_files_group_by_partition(hashes, partitions):
+    data = partitioned(np.array(hashes, dtype=np.uint64), partitions)
+    assert sorted(unit_hashes(data).tolist()) == sorted(hashes)
+    for p in range(partitions):
+        mine = partition_slice(data, p, partitions).tolist()
+        assert mine == [h for h in hashes if h % partitions == p]   # unit order kept
+    with pytest.raises(ValueError):
+        partition_slice(data, 0, partitions + 1)
+
+
 def test_a_unit_is_a_pure_function_of_the_unit(tmp_path):
     """One warm worker: unit 0, unit 1, unit 0 again give the same bytes
     (the kernel forgets a unit's theorems afterwards)."""
@@ -67,7 +82,8 @@ def test_global_dedup_keeps_the_first_unit(reference):
     assert manifest["units"] == 6
     owner = {}
     for u in range(6):
-        for h in np.load(os.path.join(reference, "hashes", f"unit-{u:06d}.npy")):
+        data = np.load(os.path.join(reference, "hashes", f"unit-{u:06d}.npy"))
+        for h in unit_hashes(data):
             owner.setdefault(f"{int(h):016x}", u)
     seen = {}
     records = 0

@@ -142,11 +142,13 @@ class RayExecutor:
             if not alive:
                 raise ExecutorError("every Ray worker was lost; the run can be resumed "
                                     "by running the same command again")
-            for a in sorted(alive, key=lambda a: load[id(a)]):
-                while todo and load[id(a)] < self.window:
-                    task = todo.pop()
-                    inflight[a.run.remote(task)] = (task, a)
-                    load[id(a)] += 1
+            # fill the window level by level: every actor gets work first
+            for level in range(self.window):
+                for a in alive:
+                    if todo and load[id(a)] <= level:
+                        task = todo.pop()
+                        inflight[a.run.remote(task)] = (task, a)
+                        load[id(a)] += 1
             ready, _ = ray.wait(list(inflight), num_returns=1)
             for ref in ready:
                 task, a = inflight.pop(ref)

@@ -17,7 +17,7 @@ import os
 import platform
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from .. import __version__
@@ -65,7 +65,9 @@ class JobConfig:
         return [Unit(u, min(self.unit_size, g.count - u * self.unit_size)) for u in range(n)]
 
     def partition_count(self, units: int) -> int:
-        return self.partitions or max(1, math.ceil(units / 64))
+        # each partition holds about 64 units' worth of hashes, up to 1024
+        # partitions (a dedup task reads one small slice of every unit)
+        return self.partitions or min(1024, max(1, math.ceil(units / 64)))
 
 
 def run_job(db_path: str, job: JobConfig, out: str, executor,
@@ -90,6 +92,7 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
     _remove_stale_temporaries(lay)
     units = job.plan(db.proof_count)
     parts = job.partition_count(len(units))
+    units = [replace(u, partitions=parts) for u in units]
     del db
     check = Worker(db_path, job, out)      # reads markers only: never loads the database
     stats = {"units": len(units), "generated": 0, "finalized": 0, "theorems": 0,

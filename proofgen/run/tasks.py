@@ -45,6 +45,7 @@ class Unit:
     count: int
     first_proof: int = 0      # extract: the unit's slice of the database's proofs
     proofs: int = 0
+    partitions: int = 1       # dedup partitions its hashes are written for
 
     def config(self, base: GenerateConfig) -> GenerateConfig:
         if base.generator == "extract":
@@ -140,7 +141,8 @@ class Worker:
             raise
         staging_info, facts_info = staging.close(), facts.close()
         hashes_sha = write_bytes(lay.hashes(unit.unit),
-                                 _npy(np.array(hashes, dtype=np.uint64)))
+                                 _npy(partitioned(np.array(hashes, dtype=np.uint64),
+                                                  unit.partitions)))
         t2 = time.process_time()
         marker = {
             "format": FORMAT,
@@ -172,8 +174,9 @@ class Worker:
         lay = self.layout
         chunks_h, chunks_u = [], []
         for u in range(units):
-            h = np.load(lay.hashes(u), mmap_mode="r")
-            mine = np.asarray(h[h % np.uint64(partitions) == np.uint64(part)])
+            # only this partition's slice of each unit's file is read
+            mine = np.array(partition_slice(np.load(lay.hashes(u), mmap_mode="r"), part,
+                                            partitions))
             chunks_h.append(mine)
             chunks_u.append(np.full(len(mine), u, dtype=np.int64))
         hashes = np.concatenate(chunks_h) if chunks_h else np.zeros(0, np.uint64)
@@ -261,6 +264,29 @@ def load_state(db_path: str, db=None, ctx=None) -> tuple:
     db = db if db is not None else load(db_path)
     ctx = ctx if ctx is not None else Context.of(db)
     return db, ctx, Notation.of(ctx.syn, db.sources), TokenCounter()
+
+
+def partitioned(hashes: np.ndarray, partitions: int) -> np.ndarray:
+    """A unit's hash file: [P, offsets (P + 1), hashes grouped by partition
+    (h % P), each group in the unit's order], so a dedup task reads only its
+    own slice of every unit."""
+    part = hashes % np.uint64(partitions)
+    order = np.argsort(part, kind="stable")
+    offsets = np.searchsorted(part[order], np.arange(partitions + 1, dtype=np.uint64))
+    return np.concatenate([np.array([partitions], np.uint64), offsets.astype(np.uint64),
+                           hashes[order]])
+
+
+def partition_slice(data: np.ndarray, part: int, partitions: int) -> np.ndarray:
+    if int(data[0]) != partitions:
+        raise ValueError(f"hash file written for {int(data[0])} partitions, not {partitions}")
+    lo, hi = int(data[1 + part]), int(data[2 + part])
+    return data[2 + partitions + lo:2 + partitions + hi]
+
+
+def unit_hashes(data: np.ndarray) -> np.ndarray:
+    """Every hash of a unit's hash file (grouped by partition)."""
+    return data[2 + int(data[0]):]
 
 
 def _npy(array: np.ndarray) -> bytes:
