@@ -251,3 +251,27 @@ def test_ray_survives_losing_a_node(reference, tmp_path):
     finally:
         ray.shutdown()
         cluster.shutdown()
+
+
+# -- cluster/ ------------------------------------------------------------------
+
+def test_cluster_files_are_valid_and_their_commands_parse():
+    import shlex
+
+    import yaml
+
+    from proofgen.cli import build_parser
+    cluster = os.path.join(ROOT, "cluster")
+    up = yaml.safe_load(open(os.path.join(cluster, "ray-cluster-aws.yaml")))
+    assert up["head_node_type"] in up["available_node_types"]
+    assert up["available_node_types"]["head"]["resources"] == {"CPU": 0}
+    docs = list(yaml.safe_load_all(open(os.path.join(cluster, "kuberay-rayjob.yaml"))))
+    rayjob = next(d for d in docs if d["kind"] == "RayJob")
+    argv = shlex.split(rayjob["spec"]["entrypoint"])
+    assert argv[0] == "proofgen"
+    args = build_parser().parse_args(argv[1:])       # the entrypoint is a valid command
+    assert args.executor == "ray" and args.address == "auto" and args.out.startswith("/data")
+    pvc = next(d for d in docs if d["kind"] == "PersistentVolumeClaim")
+    assert pvc["spec"]["accessModes"] == ["ReadWriteMany"]
+    submit = open(os.path.join(cluster, "submit.sh")).read()
+    assert "proofgen generate --executor ray --address auto" in submit
