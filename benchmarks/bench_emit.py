@@ -7,9 +7,9 @@ text issue printed next to the figures.
   ax-gen), every theorem verified, rendered in the chosen styles (default:
   the run's default mix), tokens counted (cl100k_base), records compressed
   into a zstd shard: the same code path as `proofgen generate`.
-* end-to-end = generation CPU + emitting CPU (one pinned core); one-time
-  setup (reading and parsing the database, loading the tokenizer) is
-  reported apart.  Goal: >= 500,000 tokens per core-second.
+* end-to-end = generation CPU + emitting CPU (one pinned core) of the
+  run's units (--unit-size, the run's default); one-time setup (reading
+  and parsing the database, loading the tokenizer) is reported apart.  Goal: >= 500,000 tokens per core-second.
 * emitting share = rendering + token counting + compression (and the rest
   of writing: building records, JSON) over end-to-end.  Goal: <= 30%.
 * yardstick: metamath.exe verifying set.mm in the same run.
@@ -28,14 +28,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from proofgen.emit.notation import Notation  # noqa: E402
 from proofgen.emit.records import StyleMix  # noqa: E402
-from proofgen.emit.tokens import TokenCounter  # noqa: E402
-from proofgen.explore.context import Context  # noqa: E402
 from proofgen.explore.forward import ForwardConfig  # noqa: E402
 from proofgen.explore.run import GenerateConfig  # noqa: E402
-from proofgen.kernel import load  # noqa: E402
-from proofgen.run.job import JobConfig, run_unit  # noqa: E402
+from proofgen.run.job import JobConfig  # noqa: E402
+from proofgen.run.tasks import Unit, Worker, load_state  # noqa: E402
 
 
 def main() -> int:
@@ -43,6 +40,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--db", default="/usr/share/metamath/databases/set.mm")
     ap.add_argument("--count", type=int, default=20_000)
+    ap.add_argument("--unit-size", type=int, default=1000,
+                    help="theorems per unit, as in a run (default: the run's default)")
     ap.add_argument("--library", default="upto:ax-gen")
     ap.add_argument("--styles", default=DEFAULT_STYLES)
     ap.add_argument("--renderings", type=int, default=1)
@@ -63,33 +62,34 @@ def main() -> int:
         fields.append(f"metamath_verify_s={mm:.2f}")
 
     t0 = time.process_time()
-    db = load(args.db)
-    ctx = Context.of(db)
-    notation = Notation.of(ctx.syn, db.sources)
-    counter = TokenCounter()
+    db, ctx, notation, counter = load_state(args.db)     # what a worker holds
     setup = time.process_time() - t0
     print(f"setup (read, parse, index {os.path.basename(args.db)}; notation; tokenizer): "
           f"{setup:.2f} CPU s")
     job = JobConfig(GenerateConfig(generator="forward", count=args.count, seed=args.seed,
                                    forward=ForwardConfig(library=args.library)),
                     StyleMix.parse(args.styles, args.renderings))
+    units = [Unit(u, min(args.unit_size, args.count - u * args.unit_size))
+             for u in range((args.count + args.unit_size - 1) // args.unit_size)]
     with tempfile.TemporaryDirectory() as out:
-        m = run_unit(db, ctx, notation, args.db, job, out, 0, counter)
+        w = Worker(args.db, job, out, (db, ctx, notation, counter))
+        m = _total([w.generate(u) for u in units])
     gen, emit = m["cpu_seconds"]["generate"], m["cpu_seconds"]["emit"]
     total = gen + emit
     split = m["emit_seconds"]
     rest = emit - sum(split.values())
     rate = m["tokens"] / total
     share = emit / total
-    print(f"forward, {args.library}, styles {args.styles} x{args.renderings}: "
+    print(f"forward, {args.library}, styles {args.styles} x{args.renderings}, "
+          f"{len(units)} units of {args.unit_size}: "
           f"{m['theorems']:,} theorems, {m['records']:,} records, {m['tokens']:,} tokens "
           f"({m['tokens'] / max(1, m['records']):.0f} per record), "
-          f"{m['shard']['bytes']:,} bytes compressed "
-          f"({m['shard']['uncompressed_bytes'] / max(1, m['shard']['bytes']):.1f}x)")
+          f"{m['staging']['bytes']:,} bytes compressed "
+          f"({m['staging']['uncompressed_bytes'] / max(1, m['staging']['bytes']):.1f}x)")
     print(f"  CPU: generate {gen:.2f} s, emit {emit:.2f} s (render {split['render']:.2f}, "
           f"tokens {split['tokens']:.2f}, compress {split['compress']:.2f}, "
           f"records/JSON/theorem file {rest:.2f})")
-    print(f"  tokens per style: " + ", ".join(f"{s} {n:,}" for s, n in
+    print("  tokens per style: " + ", ".join(f"{s} {n:,}" for s, n in
                                              m["tokens_by_style"].items()))
     print(f"  end-to-end: {rate:,.0f} tokens per core-second (goal >= 500,000: "
           f"{'met' if rate >= 500_000 else 'MISSED'}); {m['theorems'] / total:,.0f} "
@@ -100,6 +100,23 @@ def main() -> int:
                f"theorems={m['theorems']}", f"tokens={m['tokens']}", f"setup_s={setup:.2f}"]
     print("RESULT " + " ".join(fields))
     return 0
+
+
+def _total(markers: list[dict]) -> dict:
+    """The markers of several units added up (the fields printed here)."""
+    out = {"theorems": 0, "records": 0, "tokens": 0, "tokens_by_style": {},
+           "cpu_seconds": {"generate": 0.0, "emit": 0.0},
+           "emit_seconds": {"render": 0.0, "tokens": 0.0, "compress": 0.0},
+           "staging": {"bytes": 0, "uncompressed_bytes": 0}}
+    for m in markers:
+        for k in ("theorems", "records", "tokens"):
+            out[k] += m[k]
+        for group in ("tokens_by_style", "cpu_seconds", "emit_seconds"):
+            for k, v in m[group].items():
+                out[group][k] = out[group].get(k, 0) + v
+        for k in ("bytes", "uncompressed_bytes"):
+            out["staging"][k] += m["staging"][k]
+    return out
 
 
 if __name__ == "__main__":

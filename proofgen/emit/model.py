@@ -8,16 +8,16 @@ tuples; `Notation` (notation.py) turns them into tokens, Unicode or LaTeX.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from typing import Mapping, NamedTuple, Optional
 
 Term = tuple
 
 
-@dataclass(frozen=True)
-class ProofStep:
+class ProofStep(NamedTuple):
     """One logical step: `label` cited with `premises` (one per `$e` slot of
     the cited assertion, in its frame order: an earlier step's index, or
-    `-1 - i` for the theorem's i-th hypothesis), proving `term`."""
+    `-1 - i` for the theorem's i-th hypothesis), proving `term`.  (A named
+    tuple: made once per step of every theorem rendered.)"""
 
     label: str
     premises: tuple[int, ...]
@@ -27,8 +27,10 @@ class ProofStep:
 @dataclass
 class ProofDoc:
     """A theorem ready to be rendered.  `steps[-1]` proves the conclusion;
-    `lemmas` holds the generated theorems the proof cites (by label), each
-    a `ProofDoc` of its own, so renderings can state and prove them first."""
+    `lemmas` holds the generated theorems the proof cites directly (by
+    label), each a `ProofDoc` of its own with its own `lemmas`, so
+    renderings can state and prove them first (`render.lemma_order` gives
+    all of them, each after those it cites)."""
 
     label: str
     typecode: str

@@ -23,7 +23,7 @@ import orjson
 
 from .model import ProofDoc
 from .notation import Notation
-from .render import STYLES, render
+from .render import STYLES, lemma_order, render
 from .tokens import TokenCounter
 
 
@@ -129,7 +129,7 @@ class RecordMaker:
             "steps": len(doc.steps),
             "length": len(doc.conclusion) + sum(len(t) for _, t in doc.hypotheses),
             "uses": doc.uses(),
-            "lemmas": sorted(doc.lemmas),
+            "lemmas": sorted(d.label for d in lemma_order(doc)),
             "restates": doc.restates,
         }
 

@@ -59,7 +59,7 @@ def _lemma_order(doc: ProofDoc) -> list[ProofDoc]:
         while stack:
             cur, it = stack[-1]
             for lab in it:
-                sub = doc.lemmas.get(lab) or cur.lemmas.get(lab)
+                sub = cur.lemmas.get(lab)
                 if sub is not None and lab not in seen:
                     seen.add(lab)
                     stack.append((sub, iter(sub.uses())))

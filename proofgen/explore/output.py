@@ -76,10 +76,7 @@ def doc_of(ctx: Context, thm: Theorem, extra, lemmas: dict[str, Theorem],
         subst = dict(zip(a.floats, st.floats))
         steps.append(ProofStep(st.label, st.premises, kit.substitute(a.conclusion, subst)))
         if st.label in lemmas and st.label not in cited:
-            sub = doc_of(ctx, lemmas[st.label], extra, lemmas, memo)
-            cited[st.label] = sub
-            for k, v in sub.lemmas.items():
-                cited.setdefault(k, v)
+            cited[st.label] = doc_of(ctx, lemmas[st.label], extra, lemmas, memo)
     nt = checked(ctx, thm, extra)
     hyp_labels = [h for h, _ in nt.hypotheses]
     doc = ProofDoc(

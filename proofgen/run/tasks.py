@@ -15,6 +15,7 @@ byte-identical whichever executor, worker count or order made it.
 """
 from __future__ import annotations
 
+import gc
 import os
 import time
 from dataclasses import dataclass, replace
@@ -152,6 +153,7 @@ class Worker:
             "theorems": len(result.theorems),
             "records": staging_info["records"],
             "tokens": sum(maker.tokens.values()),
+            "tokens_by_style": {s: n for s, n in maker.tokens.items() if n},
             "staging": _entry(lay, staging_info),
             "theorem_file": _entry(lay, facts_info),
             "hashes": {"path": lay.rel(lay.hashes(unit.unit)), "sha256": hashes_sha},
@@ -263,7 +265,13 @@ def load_state(db_path: str, db=None, ctx=None) -> tuple:
     from ..kernel import load
     db = db if db is not None else load(db_path)
     ctx = ctx if ctx is not None else Context.of(db)
-    return db, ctx, Notation.of(ctx.syn, db.sources), TokenCounter()
+    state = db, ctx, Notation.of(ctx.syn, db.sources), TokenCounter()
+    # The loaded database is millions of long-lived objects: keep the cyclic
+    # garbage collector from scanning them again and again (and, after a
+    # fork, from touching their pages).
+    gc.collect()
+    gc.freeze()
+    return state
 
 
 def partitioned(hashes: np.ndarray, partitions: int) -> np.ndarray:
