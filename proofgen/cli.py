@@ -347,13 +347,14 @@ def cmd_generate(args) -> int:
           file=sys.stderr)
     if dd["dropped_theorems"]:
         print(f"  global dedup: {dd['dropped_theorems']:,} theorems made by more than one "
-              "unit kept once", file=sys.stderr)
+              "unit kept once" + (f"; {dd['beyond_count']:,} beyond the count not shipped"
+                                  if dd.get("beyond_count") else ""), file=sys.stderr)
     print("  tokens by style: " + ", ".join(f"{s} {n:,}" for s, n in
                                             manifest["tokens_by_style"].items()), file=sys.stderr)
     hist = manifest["histograms"][args.metric]
     print(f"  {args.metric} buckets (2^k..2^(k+1)-1): " +
           ", ".join(f"{2 ** int(k)}+: {v}" for k, v in hist.items()), file=sys.stderr)
-    if dd["generated_theorems"] < args.count and args.generator == "forward":
+    if manifest["theorems"] < args.count and args.generator == "forward":
         print(f"  fewer theorems than asked ({args.count}): the generator ran out of new "
               "results; widen --library or raise --max-symbols", file=sys.stderr)
     return 0

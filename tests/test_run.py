@@ -77,27 +77,47 @@ def test_a_unit_is_a_pure_function_of_the_unit(tmp_path):
     assert again["staging"]["sha256"] == first["staging"]["sha256"]
 
 
-def test_global_dedup_keeps_the_first_unit(reference):
+def test_global_dedup_keeps_the_first_unit_and_the_count_asked_for(reference):
     manifest = json.loads(open(os.path.join(reference, "manifest.json")).read())
-    assert manifest["units"] == 6
-    owner = {}
-    for u in range(6):
+    dd = manifest["dedup"]
+    assert dd["dropped_theorems"] > 0                  # units did overlap: dedup was tested
+    # 600 distinct theorems asked for: units were added to make up for the
+    # duplicates, and the last unit's tail beyond 600 is not shipped
+    assert manifest["theorems"] == manifest["requested"] == 600
+    units = manifest["units"]
+    assert units > 6
+    assert dd["generated_theorems"] - dd["dropped_theorems"] - dd["beyond_count"] == 600
+    owner, order = {}, []
+    for u in range(units):
         data = np.load(os.path.join(reference, "hashes", f"unit-{u:06d}.npy"))
         for h in unit_hashes(data):
-            owner.setdefault(f"{int(h):016x}", u)
+            key = f"{int(h):016x}"
+            if key not in owner:
+                owner[key] = u
     seen = {}
     records = 0
-    for u in range(6):
-        for rec in read_shard(os.path.join(reference, "shards", f"unit-{u:06d}.jsonl.zst")):
+    for entry in manifest["shards"]:
+        u = int(entry["path"].split("-")[1].split(".")[0])
+        for rec in read_shard(os.path.join(reference, entry["path"])):
             h = rec["metadata"]["hash"]
             assert owner[h] == u                       # kept where it first appeared
             assert seen.setdefault(h, u) == u          # and nowhere else
+            if not order or order[-1] != h:
+                order.append(h)
             records += 1
-    assert len(seen) == manifest["theorems"] == len(owner)
-    assert records == manifest["records"] == 2 * manifest["theorems"]
-    dd = manifest["dedup"]
-    assert dd["generated_theorems"] - dd["dropped_theorems"] == manifest["theorems"]
-    assert dd["dropped_theorems"] > 0                  # units did overlap: dedup was tested
+    assert len(seen) == 600 == len(order)
+    assert records == manifest["records"] == 2 * 600
+    # only the last shipping unit's tail (and units after it) go unshipped
+    assert len(owner) == 600 + dd["beyond_count"]
+    last = max(seen.values())
+    assert all(owner[h] >= last for h in set(owner) - set(seen))
+    # the theorem files hold exactly the shipped theorems (and cited lemmas)
+    shipped = set()
+    for entry in manifest["theorem_files"]:
+        for rec in read_shard(os.path.join(reference, entry["path"])):
+            if rec["role"] == "theorem":
+                shipped.add(rec["hash"])
+    assert shipped == set(seen)
     assert not os.path.exists(os.path.join(reference, "staging"))
 
 
@@ -134,7 +154,8 @@ def test_rerun_resumes_and_repairs(reference, tmp_path):
     done = []
     run_job(HILBERT, job(), out, LocalExecutor(1), progress=lambda s: done.append(dict(s)))
     assert dataset(out) == dataset(reference)
-    assert done[-1]["resumed"] == 4            # units 2 and 4 lost their staging: redone
+    units = json.loads(open(os.path.join(out, "manifest.json")).read())["units"]
+    assert done[-1]["resumed"] == units - 2    # units 2 and 4 lost their staging: redone
     assert not [n for n in os.listdir(os.path.join(out, "shards")) if n.endswith(".tmp")]
 
 

@@ -15,7 +15,6 @@ import io
 import json
 import os
 
-import glob
 
 import zstandard
 
@@ -47,8 +46,8 @@ def export_mm(run_dir: str, db_path: str, output: str) -> int:
         raise ValueError(f"{db_path} includes other files; export needs a single-file database")
     records = []
     seen: set[str] = set()
-    for path in sorted(glob.glob(os.path.join(run_dir, "theorems", "*.jsonl.zst"))):
-        for rec in _read(path):
+    for entry in summary.get("theorem_files", []):
+        for rec in _read(os.path.join(run_dir, entry["path"])):
             if rec["label"] not in seen:      # units may share lemmas
                 seen.add(rec["label"])
                 records.append(rec)

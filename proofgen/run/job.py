@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
+import numpy as np
+
 from .. import __version__
 from ..emit.records import StyleMix
 from ..explore.run import METRICS, GenerateConfig
@@ -90,22 +92,20 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
     lay = Layout(out)
     _claim(lay, job, db_path, db_sha)
     _remove_stale_temporaries(lay)
-    units = job.plan(db.proof_count)
-    parts = job.partition_count(len(units))
-    units = [replace(u, partitions=parts) for u in units]
+    units = _load_plan(lay, job)
+    if units:
+        parts = units[0].partitions
+    else:
+        units = job.plan(db.proof_count)
+        parts = job.partition_count(len(units))
+        units = [replace(u, partitions=parts) for u in units]
     del db
     check = Worker(db_path, job, out)      # reads markers only: never loads the database
     stats = {"units": len(units), "generated": 0, "finalized": 0, "theorems": 0,
-             "tokens": 0, "started": time.perf_counter(), "phase": "generate"}
-
-    final = {u.unit: check.unit_final(u.unit) for u in units}
-    generated = {u.unit: check.unit_generated(u.unit, need_staging=final[u.unit] is None)
-                 for u in units}
-    stats["resumed"] = sum(1 for u in units if generated[u.unit] or final[u.unit])
-    todo = [("generate", u) for u in units if generated[u.unit] is None]
-    for u in units:
-        if generated[u.unit] is not None:
-            _count(stats, generated[u.unit])
+             "tokens": 0, "started": time.perf_counter(), "phase": "generate",
+             "resumed": 0}
+    generated: dict[int, dict] = {}
+    final: dict[int, Optional[dict]] = {}
     executor.start(db_path, job, out, state)
     try:
         def on_generated(task, marker):
@@ -114,11 +114,30 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
             if progress:
                 progress(stats)
 
-        executor.run(todo, on_generated)
-        stats["phase"] = "dedup"
-        part_todo = [("dedup", (p, parts, len(units))) for p in range(parts)
-                     if check.part_done(p, parts, len(units)) is None]
-        executor.run(part_todo, lambda task, m: None)
+        while True:
+            # one round: generate the units not yet generated, dedup them all
+            fresh = [u for u in units if u.unit not in generated]
+            for u in fresh:
+                final[u.unit] = check.unit_final(u.unit)
+                m = check.unit_generated(u.unit, need_staging=final[u.unit] is None)
+                if m is not None:
+                    generated[u.unit] = m
+                    stats["resumed"] += 1
+                    _count(stats, m)
+            stats["units"], stats["phase"] = len(units), "generate"
+            executor.run([("generate", u) for u in fresh if u.unit not in generated],
+                         on_generated)
+            stats["phase"] = "dedup"
+            executor.run([("dedup", (p, parts, len(units))) for p in range(parts)
+                          if check.part_done(p, parts, len(units)) is None],
+                         lambda task, m: None)
+            kept = _kept(lay, units, generated, parts)
+            more = _top_up(job, units, kept, fresh)
+            if not more:
+                break
+            units = units + [replace(u, partitions=parts) for u in more]
+            write_json(lay.path("plan.json"), _plan_json(job, units))
+        quota = _quotas(job, units, kept)
         stats["phase"] = "finalize"
 
         def on_final(task, marker):
@@ -127,15 +146,76 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
             if progress:
                 progress(stats)
 
-        executor.run([("finalize", (u.unit, parts)) for u in units if final[u.unit] is None],
-                     on_final)
+        for u in units:
+            f = final.get(u.unit)
+            if f is not None and f.get("quota") != quota[u.unit]:
+                final[u.unit] = None
+        executor.run([("finalize", (u.unit, parts, quota[u.unit])) for u in units
+                      if final[u.unit] is None and quota[u.unit] > 0], on_final)
     finally:
         executor.close()
-    manifest = _manifest(lay, job, db_path, db_sha, units, parts, generated, final,
-                         executor.describe())
+    manifest = _manifest(lay, job, db_path, db_sha, units, parts, generated, kept, final,
+                         quota, executor.describe())
     if not keep_staging:
         shutil.rmtree(lay.path("staging"), ignore_errors=True)
     return manifest
+
+
+def _kept(lay: Layout, units: list[Unit], generated: dict, parts: int) -> list[int]:
+    """Theorems of each unit that global dedup keeps."""
+    n = units[-1].unit + 1
+    dropped = np.zeros(n, dtype=np.int64)
+    for p in range(parts):
+        d = np.load(lay.part(p), mmap_mode="r")
+        dropped += np.bincount(np.asarray(d["unit"]), minlength=n)[:n]
+    return [generated[u.unit]["theorems"] - int(dropped[u.unit]) for u in units]
+
+
+def _top_up(job: JobConfig, units: list[Unit], kept: list[int], fresh: list[Unit]) -> list[Unit]:
+    """`forward` is asked for a number of distinct theorems: when units made
+    the same theorems and dedup left fewer, more units make up the rest.
+    Their number and size follow from the dedup result, which is a pure
+    function of the job, so the plan (and the dataset) stay reproducible."""
+    g = job.generate
+    short = g.count - sum(kept)
+    if g.generator != "forward" or short <= 0 or \
+            sum(u.count for u in units) > 4 * g.count + 10 * job.unit_size:
+        return []                      # nothing missing (or dedup drops nearly all)
+    fresh_ids = {u.unit for u in fresh}
+    if not any(k > 0 for u, k in zip(units, kept) if u.unit in fresh_ids):
+        return []                      # the last round found nothing new: exhausted
+    extra = short + short // 4 + 8     # a margin for the new units' own duplicates
+    first = units[-1].unit + 1
+    n = math.ceil(extra / job.unit_size)
+    return [Unit(first + i, min(job.unit_size, extra - i * job.unit_size)) for i in range(n)]
+
+
+def _quotas(job: JobConfig, units: list[Unit], kept: list[int]) -> dict[int, int]:
+    """How many kept theorems each unit's shard holds: all of them, except
+    that `forward` stops at the count asked for (in unit order)."""
+    left = job.generate.count if job.generate.generator == "forward" else sum(kept)
+    quota = {}
+    for u, k in zip(units, kept):
+        quota[u.unit] = min(k, left)
+        left -= quota[u.unit]
+    return quota
+
+
+def _plan_json(job: JobConfig, units: list[Unit]) -> dict:
+    return {"format": FORMAT, "fingerprint": job.fingerprint(),
+            "units": [[u.unit, u.count, u.first_proof, u.proofs, u.partitions]
+                      for u in units]}
+
+
+def _load_plan(lay: Layout, job: JobConfig) -> Optional[list[Unit]]:
+    """The plan a resumed run had grown to (top-up units included)."""
+    data = read_json(lay.path("plan.json"))
+    if not data or data.get("fingerprint") != job.fingerprint():
+        return None
+    try:
+        return [Unit(*map(int, row)) for row in data["units"]]
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _count(stats: dict, marker: dict) -> None:
@@ -190,14 +270,20 @@ def clear_run(out: str) -> None:
 
 
 def _manifest(lay: Layout, job: JobConfig, db_path: str, db_sha: str, units: list[Unit],
-              parts: int, generated: dict, final: dict, executor: dict) -> dict:
+              parts: int, generated: dict, kept: list[int], final: dict, quota: dict,
+              executor: dict) -> dict:
     from ..emit.tokens import TokenCounter
     tokens_by_style: dict[str, int] = {}
     records_by_style: dict[str, int] = {}
     hist: dict[str, dict[str, int]] = {m: {} for m in METRICS}
     cpu = {"generate": 0.0, "emit": 0.0}
     for u in units:
-        f, g = final[u.unit], generated[u.unit]
+        g = generated[u.unit]
+        for k in cpu:
+            cpu[k] += g["cpu_seconds"][k]
+    shipped = [u for u in units if quota[u.unit] > 0]      # units with a shard
+    for u in shipped:
+        f = final[u.unit]
         for s, n in f["tokens_by_style"].items():
             tokens_by_style[s] = tokens_by_style.get(s, 0) + n
         for s, n in f["records_by_style"].items():
@@ -205,8 +291,6 @@ def _manifest(lay: Layout, job: JobConfig, db_path: str, db_sha: str, units: lis
         for metric, h in f["histograms"].items():
             for k, v in h.items():
                 hist[metric][k] = hist[metric].get(k, 0) + v
-        for k in cpu:
-            cpu[k] += g["cpu_seconds"][k]
     manifest = {
         "format": FORMAT,
         "database": os.path.basename(db_path),
@@ -216,17 +300,22 @@ def _manifest(lay: Layout, job: JobConfig, db_path: str, db_sha: str, units: lis
                      "python": platform.python_version()},
         "tokenizer": TokenCounter.describe_static(),
         "units": len(units),
-        "theorems": sum(final[u.unit]["theorems"] for u in units),
-        "records": sum(final[u.unit]["records"] for u in units),
+        "requested": job.generate.count,
+        "theorems": sum(final[u.unit]["theorems"] for u in shipped),
+        "records": sum(final[u.unit]["records"] for u in shipped),
         "tokens": sum(tokens_by_style.values()),
         "records_by_style": dict(sorted(records_by_style.items())),
         "tokens_by_style": dict(sorted(tokens_by_style.items())),
-        "bytes": sum(final[u.unit]["shard"]["bytes"] for u in units),
+        "bytes": sum(final[u.unit]["shard"]["bytes"] for u in shipped),
         "dedup": {"rule": DEDUP_RULE, "partitions": parts,
                   "generated_theorems": sum(generated[u.unit]["theorems"] for u in units),
-                  "dropped_theorems": sum(final[u.unit]["dropped_theorems"] for u in units)},
-        "shards": [final[u.unit]["shard"] for u in units],
-        "theorem_files": [generated[u.unit]["theorem_file"] for u in units],
+                  "dropped_theorems": sum(generated[u.unit]["theorems"] for u in units)
+                  - sum(kept),
+                  # distinct theorems made beyond the count asked for (the
+                  # last units' tail), not shipped
+                  "beyond_count": sum(kept) - sum(quota.values())},
+        "shards": [final[u.unit]["shard"] for u in shipped],
+        "theorem_files": [final[u.unit]["theorem_file"] for u in shipped],
         "histograms": {m: dict(sorted(h.items(), key=lambda kv: int(kv[0])))
                        for m, h in hist.items()},
         "cpu_seconds": {k: round(v, 3) for k, v in cpu.items()},

@@ -2,13 +2,17 @@
 
     DIR/job.json                      the job (config, database hash): a rerun
                                       of another job into DIR is refused
+    DIR/plan.json                     the units, once dedup made the run add
+                                      some to reach the count asked for
     DIR/staging/unit-000000.jsonl.zst  a unit's records before global dedup
-    DIR/theorems/unit-000000.jsonl.zst a unit's theorems as data (export-mm)
+    DIR/staging/unit-000000.theorems.jsonl.zst  and its theorems as data
     DIR/hashes/unit-000000.npy        a unit's theorem hashes, in order
     DIR/units/unit-000000.json        phase 1 marker: the unit is generated
     DIR/dedup/part-0000.npy           phase 2: (unit, hash) pairs to drop
     DIR/dedup/part-0000.json          phase 2 marker
     DIR/shards/unit-000000.jsonl.zst  the dataset: records after global dedup
+    DIR/theorems/unit-000000.jsonl.zst the shard's theorems as data, with the
+                                      generated lemmas they cite (export-mm)
     DIR/done/unit-000000.json         phase 3 marker: the unit's shard is final
     DIR/manifest.json                 written last
 
@@ -44,6 +48,9 @@ class Layout:
 
     def staging(self, u: int) -> str:
         return self.path("staging", unit_name(u) + ".jsonl.zst")
+
+    def staged_theorems(self, u: int) -> str:
+        return self.path("staging", unit_name(u) + ".theorems.jsonl.zst")
 
     def theorems(self, u: int) -> str:
         return self.path("theorems", unit_name(u) + ".jsonl.zst")

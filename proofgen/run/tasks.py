@@ -7,8 +7,9 @@
    the factory already deduplicated); writes the (unit, hash) pairs to drop.
    Each partition holds about 1/partitions of all hashes, so dedup scales
    with the number of units instead of loading everything in one process.
-3. `finalize` a unit: its records without the dropped theorems, as the
-   unit's final shard, and a marker.
+3. `finalize` a unit: its records without the dropped theorems (and, for
+   `forward`, only as many as the count asked for needs), as the unit's
+   final shard; the theorem file to match; a marker.
 
 Every task is a pure function of the job and its argument: a shard is
 byte-identical whichever executor, worker count or order made it.
@@ -33,7 +34,7 @@ from ..explore.output import doc_of, generated_assertions, needed_lemmas
 from ..explore.run import METRICS, GenerateConfig, bucket, generate
 from .layout import Layout, read_json, vouched, write_bytes, write_json
 
-FORMAT = "proofgen-run/1"
+FORMAT = "proofgen-run/2"
 KERNEL_VERSION = f"proofgen-kernel {__version__}"
 
 
@@ -124,7 +125,7 @@ class Worker:
                             run_meta(ctx, self.db_path, config, counter.name),
                             config.seed, unit.unit, counter)
         staging = ShardWriter(lay.staging(unit.unit))
-        facts = ShardWriter(lay.theorems(unit.unit))
+        facts = ShardWriter(lay.staged_theorems(unit.unit))
         hashes = []
         try:
             for t in result.theorems:
@@ -198,8 +199,8 @@ class Worker:
         return marker
 
     # -- 3 -------------------------------------------------------------------
-    def finalize(self, arg: tuple[int, int]) -> dict:
-        u, partitions = arg
+    def finalize(self, arg: tuple[int, int, int]) -> dict:
+        u, partitions, quota = arg
         lay = self.layout
         drop: set[str] = set()
         for p in range(partitions):
@@ -219,6 +220,8 @@ class Worker:
                 if h in drop:
                     dropped.add(h)
                     continue
+                if h not in seen and len(seen) == quota:
+                    continue                # beyond the count asked for
                 out.write_line(line)
                 s = meta["style"]
                 tokens[s] = tokens.get(s, 0) + meta["tokens"]
@@ -232,10 +235,12 @@ class Worker:
             out.abort()
             raise
         info = out.close()
-        marker = {"format": FORMAT, "unit": u, "theorems": len(seen),
+        facts = _final_theorems(lay, u, seen)
+        marker = {"format": FORMAT, "unit": u, "quota": quota, "theorems": len(seen),
                   "dropped_theorems": len(dropped), "records": info["records"],
                   "records_by_style": records, "tokens": sum(tokens.values()),
-                  "tokens_by_style": tokens, "histograms": hist, "shard": _entry(lay, info)}
+                  "tokens_by_style": tokens, "histograms": hist, "shard": _entry(lay, info),
+                  "theorem_file": facts}
         write_json(lay.done_marker(u), marker)
         return marker
 
@@ -243,7 +248,7 @@ class Worker:
     def unit_generated(self, u: int, need_staging: bool) -> Optional[dict]:
         lay = self.layout
         m = read_json(lay.unit_marker(u))
-        keys = ("hashes", "theorem_file") + (("staging",) if need_staging else ())
+        keys = ("hashes",) + (("staging", "theorem_file") if need_staging else ())
         return m if vouched(lay, m, keys) else None
 
     def part_done(self, p: int, partitions: int, units: int) -> Optional[dict]:
@@ -256,7 +261,35 @@ class Worker:
     def unit_final(self, u: int) -> Optional[dict]:
         lay = self.layout
         m = read_json(lay.done_marker(u))
-        return m if vouched(lay, m, ("shard",)) else None
+        return m if vouched(lay, m, ("shard", "theorem_file")) else None
+
+
+def _final_theorems(lay: Layout, u: int, kept: set[str]) -> dict:
+    """The unit's theorem file for its final shard: the kept theorems, and
+    the generated results they cite (directly or not) as lemmas, a dropped
+    theorem among them; in the staged order, which cites before use."""
+    lines = list(read_lines(lay.staged_theorems(u)))
+    rows = [orjson.loads(line) for line in lines]
+    by_label = {r["label"]: r for r in rows}
+    need: set[str] = set()
+    stack = [r for r in rows if r["role"] == "theorem" and r["hash"] in kept]
+    while stack:
+        r = stack.pop()
+        for label in r["uses"]:
+            if label in by_label and label not in need:
+                need.add(label)
+                stack.append(by_label[label])
+    out = ShardWriter(lay.theorems(u))
+    try:
+        for line, r in zip(lines, rows):
+            if r["role"] == "theorem" and r["hash"] in kept:
+                out.write_line(line)
+            elif r["label"] in need:
+                out.write_line(orjson.dumps({**r, "role": "lemma"}).decode() + "\n")
+    except BaseException:
+        out.abort()
+        raise
+    return _entry(lay, out.close())
 
 
 def load_state(db_path: str, db=None, ctx=None) -> tuple:
