@@ -221,7 +221,7 @@ def cmd_grammar(args) -> int:
 
 
 #: the renderings a run mixes unless told otherwise
-DEFAULT_STYLES = "mm,steps,hier,latex"
+DEFAULT_STYLES = "all"
 
 BUNDLED_DB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                           "mm_databases", "hilbert.mm")
@@ -393,6 +393,29 @@ def cmd_cat(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from .emit.report import ReportError, write_report
+    tty = sys.stderr.isatty()
+
+    def progress(msg: str) -> None:
+        if tty:
+            sys.stderr.write(f"\r\033[K{msg}")
+            sys.stderr.flush()
+
+    try:
+        path = write_report(args.run_dir, args.out, args.max_records, progress)
+    except ReportError as exc:
+        if tty:
+            sys.stderr.write("\r\033[K")
+        print(f"proofgen: error: {exc}", file=sys.stderr)
+        return 1
+    if tty:
+        sys.stderr.write("\r\033[K")
+    print(f"{path}: the run's report (with depth, steps, length, tokens and assertion "
+          "pictures next to it)", file=sys.stderr)
+    return 0
+
+
 def cmd_export_mm(args) -> int:
     from .explore.export import export_mm
     try:
@@ -529,6 +552,15 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("--limit", type=int, default=0, metavar="N", help="stop after N records")
     ca.add_argument("--text", action="store_true", help="print only the text of each record")
     ca.set_defaults(func=cmd_cat)
+
+    rp = sub.add_parser("report", help="pictures and a summary of a run",
+                        description="Write PNG histograms (depth, steps, statement length, "
+                        "tokens per style, assertion usage) and report.md for a finished run.")
+    rp.add_argument("run_dir")
+    rp.add_argument("-o", "--out", metavar="DIR", help="where to write (default: RUN_DIR/report)")
+    rp.add_argument("--max-records", type=int, default=200_000, metavar="N",
+                    help="records read for tokens per record (0: all; default 200000)")
+    rp.set_defaults(func=cmd_report)
 
     ex = sub.add_parser("export-mm", help="write a run's theorems as a .mm file",
                         description="Write the database followed by a run's theorems (and the "

@@ -31,7 +31,8 @@ class ShardWriter:
         self.tmp = f"{path}.{os.getpid()}.tmp"
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         self._f = open(self.tmp, "wb")
-        self._cctx = zstandard.ZstdCompressor(level=level, write_content_size=True)
+        self._cctx = zstandard.ZstdCompressor(level=level, write_content_size=True,
+                                              write_checksum=True)
         self._frame_bytes = frame_bytes
         self._parts: list[str] = []
         self._pending = 0

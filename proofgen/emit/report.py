@@ -1,0 +1,231 @@
+"""`proofgen report DIR`: what a run made, as pictures and a short summary.
+
+Reads the run's manifest, its theorem files (one row per shipped theorem:
+depth, steps, statement length, labels used) and its shards (tokens per
+record and style; up to `max_records` records, the rest of the totals from
+the manifest), and writes into DIR/report/ (or `out`):
+
+    depth.png, steps.png, length.png   histograms over the shipped theorems
+    tokens.png                         tokens per style (totals, per record)
+    assertions.png                     the most cited assertions
+    report.md                          the figures, with the pictures
+
+Pictures are drawn with matplotlib's Agg backend: no display needed.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from typing import Callable, Optional
+
+import numpy as np
+
+import zstandard
+
+from .shards import read_lines
+
+#: the most cited assertions drawn in assertions.png
+TOP_ASSERTIONS = 30
+
+
+class ReportError(ValueError):
+    pass
+
+
+def _run_files(run_dir: str, manifest: dict, key: str) -> list[str]:
+    return [os.path.join(run_dir, e["path"]) for e in manifest.get(key, [])]
+
+
+def _rows(paths: list[str], limit: int = 0):
+    """JSON rows of zstd JSON-lines files, at most `limit` (0: all)."""
+    n = 0
+    for path in paths:
+        try:
+            for line in read_lines(path):
+                if not line.strip():
+                    continue
+                yield json.loads(line)
+                n += 1
+                if limit and n >= limit:
+                    return
+        except (OSError, ValueError, zstandard.ZstdError) as exc:
+            raise ReportError(f"{path}: cannot be read ({exc})") from None
+
+
+def collect(run_dir: str, max_records: int = 200_000,
+            progress: Optional[Callable[[str], None]] = None) -> dict:
+    """The figures the report shows."""
+    path = os.path.join(run_dir, "manifest.json")
+    try:
+        with open(path) as f:
+            manifest = json.load(f)
+    except FileNotFoundError:
+        raise ReportError(f"{run_dir} is not a finished run (no manifest.json)") from None
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{path}: cannot be read ({exc})") from None
+    depth, steps, length = [], [], []
+    used: Counter = Counter()
+    generated_used: Counter = Counter()
+    for row in _rows(_run_files(run_dir, manifest, "theorem_files")):
+        if row.get("role") != "theorem":
+            continue
+        depth.append(row["depth"])
+        steps.append(row["steps"])
+        length.append(row["length"])
+        lemmas = set(row.get("lemmas", ()))
+        for label in row["uses"]:
+            (generated_used if label in lemmas else used)[label] += 1
+        if progress and len(depth) % 10_000 == 0:
+            progress(f"{len(depth):,} theorems read")
+    per_record: dict[str, list[int]] = {}
+    read = 0
+    for rec in _rows(_run_files(run_dir, manifest, "shards"), max_records):
+        meta = rec["metadata"]
+        per_record.setdefault(meta["style"], []).append(meta["tokens"])
+        read += 1
+        if progress and read % 50_000 == 0:
+            progress(f"{read:,} records read")
+    return {"manifest": manifest, "depth": np.array(depth, dtype=np.int64),
+            "steps": np.array(steps, dtype=np.int64),
+            "length": np.array(length, dtype=np.int64), "used": used,
+            "generated_used": generated_used, "per_record": per_record,
+            "records_read": read}
+
+
+def _bins(values: np.ndarray):
+    """Integer bins when the range is small, log-spaced ones otherwise."""
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo <= 60:
+        return np.arange(lo, hi + 2) - 0.5, False
+    return np.unique(np.geomspace(max(lo, 1), hi + 1, 40).round()), True
+
+
+def _histogram(values: np.ndarray, title: str, xlabel: str, path: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+    if len(values):
+        bins, log = _bins(values)
+        ax.hist(values, bins=bins, color="#3b6ea5", edgecolor="white", linewidth=0.5)
+        if log:
+            ax.set_xscale("log")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("theorems")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def _tokens(data: dict, path: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    totals = data["manifest"].get("tokens_by_style", {})
+    styles = sorted(totals, key=lambda s: -totals[s])
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4), dpi=100)
+    a.bar(styles, [totals[s] for s in styles], color="#3b6ea5")
+    a.set_title("tokens per style (whole run)")
+    a.set_ylabel("tokens")
+    per = [data["per_record"].get(s, []) for s in styles]
+    if any(per):
+        b.boxplot([p or [0] for p in per], showfliers=False)
+        b.set_xticks(range(1, len(styles) + 1), styles)
+    b.set_title(f"tokens per record ({data['records_read']:,} records)")
+    b.set_ylabel("tokens")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def _assertions(data: dict, path: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    top = data["used"].most_common(TOP_ASSERTIONS)
+    fig, ax = plt.subplots(figsize=(7, max(3.0, 0.25 * len(top) + 1)), dpi=100)
+    if top:
+        labels, counts = zip(*reversed(top))
+        ax.barh(labels, counts, color="#3b6ea5")
+    ax.set_title(f"the {len(top)} database assertions cited by most theorems")
+    ax.set_xlabel("theorems citing it")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def _summary(values: np.ndarray) -> str:
+    if not len(values):
+        return "–"
+    q = np.percentile(values, [50, 90, 99])
+    return (f"{values.min()} / {q[0]:g} / {q[1]:g} / {q[2]:g} / {values.max()} "
+            f"(mean {values.mean():.1f})")
+
+
+def write_report(run_dir: str, out: Optional[str] = None, max_records: int = 200_000,
+                 progress: Optional[Callable[[str], None]] = None) -> str:
+    """Write the pictures and report.md; returns the report's path."""
+    data = collect(run_dir, max_records, progress)
+    out = out or os.path.join(run_dir, "report")
+    os.makedirs(out, exist_ok=True)
+    pictures = [
+        ("depth.png", "Proof depth", lambda p: _histogram(
+            data["depth"], "proof depth (1 + the depth of the deepest result it builds on)", "depth", p)),
+        ("steps.png", "Logical steps", lambda p: _histogram(
+            data["steps"], "logical steps per proof", "steps", p)),
+        ("length.png", "Statement length", lambda p: _histogram(
+            data["length"], "statement length (symbols, hypotheses included)", "symbols", p)),
+        ("tokens.png", "Tokens per style", lambda p: _tokens(data, p)),
+        ("assertions.png", "Assertion usage", lambda p: _assertions(data, p)),
+    ]
+    for name, _, draw in pictures:
+        draw(os.path.join(out, name))
+    m = data["manifest"]
+    gen = m.get("config", {}).get("generate", {})
+    dd = m.get("dedup", {})
+    theorems = len(data["depth"])
+    lines = [
+        f"# proofgen run: {os.path.basename(os.path.abspath(run_dir))}",
+        "",
+        f"- database: `{m.get('database')}` (sha256 `{str(m.get('database_sha256'))[:16]}…`)",
+        f"- generator: `{gen.get('generator')}`, seed {gen.get('seed')}, "
+        f"{m.get('units')} units; proofgen {m.get('versions', {}).get('proofgen')}",
+        f"- theorems: {m.get('theorems', 0):,} shipped, all verified by the kernel "
+        f"({dd.get('generated_theorems', 0):,} generated, "
+        f"{dd.get('dropped_theorems', 0):,} dropped as duplicates across units)",
+        f"- records: {m.get('records', 0):,}; tokens: {m.get('tokens', 0):,} "
+        f"({m.get('tokenizer', {}).get('name')}); {m.get('bytes', 0):,} bytes compressed",
+        f"- assertions cited: {len(data['used']):,} distinct from the database, "
+        f"{sum(data['generated_used'].values()):,} citations of generated lemmas",
+        "",
+        "| | min / median / p90 / p99 / max |",
+        "|---|---|",
+        f"| depth | {_summary(data['depth'])} |",
+        f"| steps | {_summary(data['steps'])} |",
+        f"| statement length | {_summary(data['length'])} |",
+        "",
+        "| style | records | tokens | tokens per record (median) |",
+        "|---|---:|---:|---:|",
+    ]
+    for s, n in sorted(m.get("tokens_by_style", {}).items(), key=lambda kv: -kv[1]):
+        per = data["per_record"].get(s)
+        med = f"{np.median(per):g}" if per else "–"
+        lines.append(f"| {s} | {m.get('records_by_style', {}).get(s, 0):,} | {n:,} | {med} |")
+    if data["records_read"] < m.get("records", 0):
+        lines += ["", f"Tokens per record from the first {data['records_read']:,} records; "
+                  "totals from the manifest."]
+    if theorems != m.get("theorems", theorems):
+        lines += ["", f"Note: the theorem files hold {theorems:,} theorems, the manifest "
+                  f"{m.get('theorems'):,}."]
+    lines.append("")
+    for name, title, _ in pictures:
+        lines += [f"## {title}", "", f"![{title}]({name})", ""]
+    path = os.path.join(out, "report.md")
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("\n".join(lines))
+    os.replace(tmp, path)
+    return path
+
