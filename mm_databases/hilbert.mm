@@ -521,6 +521,27 @@ htmldef "th" as '<SPAN STYLE="color:blue">&theta;</SPAN>';
 htmldef "ta" as '<SPAN STYLE="color:blue">&tau;</SPAN>';
   althtmldef "ta" as '<SPAN STYLE="color:blue">&tau;</SPAN>';
   latexdef "ta" as "\tau";
+htmldef "et" as '<SPAN STYLE="color:blue">&eta;</SPAN>';
+  althtmldef "et" as '<SPAN STYLE="color:blue">&eta;</SPAN>';
+  latexdef "et" as "\eta";
+htmldef "ze" as '<SPAN STYLE="color:blue">&zeta;</SPAN>';
+  althtmldef "ze" as '<SPAN STYLE="color:blue">&zeta;</SPAN>';
+  latexdef "ze" as "\zeta";
+htmldef "si" as '<SPAN STYLE="color:blue">&sigma;</SPAN>';
+  althtmldef "si" as '<SPAN STYLE="color:blue">&sigma;</SPAN>';
+  latexdef "si" as "\sigma";
+htmldef "rh" as '<SPAN STYLE="color:blue">&rho;</SPAN>';
+  althtmldef "rh" as '<SPAN STYLE="color:blue">&rho;</SPAN>';
+  latexdef "rh" as "\rho";
+htmldef "mu" as '<SPAN STYLE="color:blue">&mu;</SPAN>';
+  althtmldef "mu" as '<SPAN STYLE="color:blue">&mu;</SPAN>';
+  latexdef "mu" as "\mu";
+htmldef "la" as '<SPAN STYLE="color:blue">&lambda;</SPAN>';
+  althtmldef "la" as '<SPAN STYLE="color:blue">&lambda;</SPAN>';
+  latexdef "la" as "\lambda";
+htmldef "ka" as '<SPAN STYLE="color:blue">&kappa;</SPAN>';
+  althtmldef "ka" as '<SPAN STYLE="color:blue">&kappa;</SPAN>';
+  latexdef "ka" as "\kappa";
 
 /* Predicate calculus */
 htmldef "A." as "&forall;";
