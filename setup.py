@@ -9,6 +9,8 @@ extensions = [
               extra_compile_args=["-O3"]),
     Extension("proofgen.syntax._terms", ["proofgen/syntax/_terms.pyx"],
               extra_compile_args=["-O3"]),
+    Extension("proofgen.explore._theorem", ["proofgen/explore/_theorem.pyx"],
+              extra_compile_args=["-O3"]),
 ]
 
 setup(ext_modules=cythonize(extensions, language_level=3,

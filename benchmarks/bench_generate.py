@@ -43,13 +43,16 @@ def main() -> int:
     ap.add_argument("--extract-proofs", type=int, default=3000,
                     help="proofs to extract from (0: all of them)")
     ap.add_argument("--depth-count", type=int, default=5_000)
+    ap.add_argument("--only", choices=("forward", "depth", "extract"), action="append",
+                    help="run only this part (repeatable; default: all, and the yardstick)")
     args = ap.parse_args()
+    parts = set(args.only or ("yardstick", "forward", "depth", "extract"))
     try:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     except (AttributeError, OSError):
         pass
     fields = []
-    if shutil.which("metamath"):
+    if "yardstick" in parts and shutil.which("metamath"):
         folder, name = os.path.split(os.path.abspath(args.db))
         t = time.perf_counter()
         subprocess.run(["metamath", f'read "{name}"', "verify proof *", "exit"], cwd=folder,
@@ -65,31 +68,37 @@ def main() -> int:
     print(f"setup: read, parse and index {os.path.basename(args.db)}: {setup:.1f} CPU s")
     fields.append(f"setup_cpu_s={setup:.1f}")
 
-    t = cpu()
-    r = generate(db, GenerateConfig(generator="forward", count=args.forward_count, seed=1), ctx)
-    spent = cpu() - t
-    rate = len(r.theorems) / spent
-    print(f"forward: {len(r.theorems)} novel verified theorems in {spent:.2f} CPU s = "
-          f"{rate:,.0f}/core-s (goal >= 1,000: {'met' if rate >= 1000 else 'MISSED'}); "
-          f"{r.stats['attempts']} attempts, {r.stats['rejected']} rejected by the kernel")
-    fields.append(f"forward_per_core_s={rate:.0f}")
+    if "forward" in parts:
+        t = cpu()
+        r = generate(db, GenerateConfig(generator="forward", count=args.forward_count, seed=1),
+                     ctx)
+        spent = cpu() - t
+        rate = len(r.theorems) / spent
+        print(f"forward: {len(r.theorems)} novel verified theorems in {spent:.2f} CPU s = "
+              f"{rate:,.0f}/core-s (goal >= 1,000: {'met' if rate >= 1000 else 'MISSED'}); "
+              f"{r.stats['attempts']} attempts, {r.stats['rejected']} rejected by the kernel")
+        fields.append(f"forward_per_core_s={rate:.0f}")
+        db = load(args.db)
+        ctx = Context.of(db)
 
-    db = load(args.db)
-    ctx = Context.of(db)
-    t = cpu()
-    r = generate(db, GenerateConfig(generator="forward", count=args.depth_count, seed=2,
-                                    target="log-uniform"), ctx)
-    spent = cpu() - t
-    hist = r.histograms["depth"]
-    deepest = max(hist)
-    share = hist[deepest] / len(r.theorems)
-    print(f"depth (log-uniform): buckets {dict(sorted(hist.items()))}; deepest bucket "
-          f"{deepest} holds {share:.1%} (goal >= 5%: {'met' if share >= 0.05 else 'MISSED'}); "
-          f"{len(r.theorems) / spent:,.0f}/core-s")
-    fields.append(f"deepest_share={share:.3f}")
+    if "depth" in parts:
+        t = cpu()
+        r = generate(db, GenerateConfig(generator="forward", count=args.depth_count, seed=2,
+                                        target="log-uniform"), ctx)
+        spent = cpu() - t
+        hist = r.histograms["depth"]
+        deepest = max(hist)
+        share = hist[deepest] / len(r.theorems)
+        print(f"depth (log-uniform): buckets {dict(sorted(hist.items()))}; deepest bucket "
+              f"{deepest} holds {share:.1%} (goal >= 5%: {'met' if share >= 0.05 else 'MISSED'}); "
+              f"{len(r.theorems) / spent:,.0f}/core-s")
+        fields.append(f"deepest_share={share:.3f}")
+        db = load(args.db)
+        ctx = Context.of(db)
 
-    db = load(args.db)
-    ctx = Context.of(db)
+    if "extract" not in parts:
+        print("RESULT " + " ".join(fields))
+        return 0
     proofs = sum(1 for s in ctx.syn.statements if s.kind == "p")
     if args.extract_proofs:
         proofs = min(proofs, args.extract_proofs)

@@ -88,9 +88,32 @@ def metamath_proof(ctx: Context, thm: Theorem, hyp_labels: Sequence[str],
     """The theorem's proof in compressed form: (mandatory hypothesis labels,
     label list, letters).  Syntax subterms and logical steps used more than
     once are saved (`Z`) and referred to again.  `extra` holds the generated
-    assertions the proof cites."""
+    assertions the proof cites.  Written in C when the extension is built
+    (`_theorem.ProofWriter`), else by `reference_metamath_proof`."""
+    writer = _writer(ctx)
+    if writer is None:
+        return reference_metamath_proof(ctx, thm, hyp_labels, extra)
+    return writer.metamath_proof(thm, hyp_labels, extra)
+
+
+def _writer(ctx: Context):
+    """The context's C proof writer, made on first use (None when the
+    extension is not built)."""
+    writer = ctx.__dict__.get("_proof_writer", False)
+    if writer is False:
+        writer = None if ProofWriter is None else ProofWriter(
+            ctx.syn.grammar, ctx.rule_labels, ctx.float_label, ctx.float_position,
+            ctx.assertions)
+        ctx.__dict__["_proof_writer"] = writer
+    return writer
+
+
+def reference_metamath_proof(ctx: Context, thm: Theorem, hyp_labels: Sequence[str],
+                             extra: dict[str, Assertion] | None = None
+                             ) -> tuple[list[str], list[str], str]:
+    """`metamath_proof` in plain Python: the reference for `_theorem.pyx`."""
     g = ctx.syn.grammar
-    mand_vars = _variables_of(list(thm.hypotheses) + [thm.conclusion])
+    mand_vars = reference_variables_of(list(thm.hypotheses) + [thm.conclusion])
     mand = [ctx.float_label[v] for v in sorted(mand_vars, key=ctx.float_position.__getitem__)]
     mand += list(hyp_labels)
     number: dict[str, int] = {lab: i + 1 for i, lab in enumerate(mand)}
@@ -164,13 +187,23 @@ def metamath_proof(ctx: Context, thm: Theorem, hyp_labels: Sequence[str],
     return mand, labels, letters
 
 
-def _variables_of(terms: Sequence[Term]) -> list[int]:
+def reference_variables_of(terms: Sequence[Term]) -> list[int]:
+    """The variables of `terms` in order of first appearance (plain Python:
+    the reference for `_theorem.variables_of`)."""
     seen: dict[int, None] = {}
     for t in terms:
         for n in t:
             if n < 0:
                 seen.setdefault(n, None)
     return list(seen)
+
+
+try:
+    from ._theorem import ProofWriter, variables_of
+except ImportError:  # pragma: no cover - build problem
+    ProofWriter = None
+    variables_of = reference_variables_of
+_variables_of = variables_of
 
 
 def _postfix(g, t: Term) -> list[int]:
