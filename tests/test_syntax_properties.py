@@ -236,6 +236,24 @@ def test_canonical_forms_identify_renamings(data):
     assert structural_hash(g, canonical(g, renamed)[0]) == structural_hash(g, canon)
 
 
+@SETTINGS
+@given(st.data())
+def test_fast_canonical_and_hash_agree_with_the_reference(data):
+    syn = syntax(os.path.join(DATABASES, "set.mm"))
+    ref, fast = kits(syn)
+    g = syn.grammar
+    stmt = data.draw(st.lists(terms(syn, max_depth=4), max_size=4))
+    # variables past the declared ones (canonical `&W1` ...) too
+    extra = {v: (g.canonical_variable(g.variables[-1 - v].type, 40 + k),)
+             for k, v in enumerate(variables(tuple(n for t in stmt for n in t)))
+             if data.draw(st.booleans())}
+    stmt = [ref.substitute(t, extra) for t in stmt]
+    assert fast.canonical(stmt) == ref.canonical(stmt) == canonical(g, stmt)
+    assert fast.structural_hash(stmt) == ref.structural_hash(stmt) == structural_hash(g, stmt)
+    canon = ref.canonical(stmt)[0]
+    assert fast.structural_hash(canon) == structural_hash(g, canon)
+
+
 def test_structural_hash_is_pinned():
     # the same statement hashes to the same number on every machine and run
     syn = syntax(HILBERT)
@@ -246,6 +264,9 @@ def test_structural_hash_is_pinned():
     # PYTHONHASHSEED and platform
     assert structural_hash(g, ax1) == 0x4f9c1452e7b7cbe9
     assert structural_hash(g, ax2) == 0x4b7753c4eb727024
+    fast = FastTermKit(g)
+    assert fast.structural_hash(ax1) == 0x4f9c1452e7b7cbe9
+    assert fast.canonical([syn.trees["ax-2"].term])[0] == ax2
 
 
 @SETTINGS

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Optional, Sequence
 
 from ..kernel import Database
-from ..syntax import Syntax, canonical, structural_hash, term_kit
+from ..syntax import Syntax, term_kit
 
 Term = tuple
 
@@ -143,21 +143,22 @@ def _pair(a: int, b: int) -> tuple[int, int]:
 def canonical_order(ctx: Context, hypotheses: Sequence[Term]) -> list[int]:
     """Indices of `hypotheses` in canonical order: by each hypothesis's own
     canonical form (a key independent of variable names), then size."""
-    g = ctx.syn.grammar
+    if len(hypotheses) < 2:
+        return list(range(len(hypotheses)))
+    canon = ctx.kit.canonical
     return sorted(range(len(hypotheses)),
-                  key=lambda i: (canonical(g, [hypotheses[i]])[0][0], len(hypotheses[i])))
+                  key=lambda i: (canon([hypotheses[i]])[0][0], len(hypotheses[i])))
 
 
 def canonical_statement(ctx: Context, hypotheses: Sequence[Term], conclusion: Term):
     """Hypotheses in canonical order and variables renamed by first
     appearance.  Hypotheses are ordered by their own canonical forms (a key
     that does not depend on variable names), then by size."""
-    g = ctx.syn.grammar
     keyed = [hypotheses[i] for i in canonical_order(ctx, hypotheses)]
-    terms, renaming = canonical(g, list(keyed) + [conclusion])
+    terms, renaming = ctx.kit.canonical(keyed + [conclusion])
     return terms[:-1], terms[-1], renaming
 
 
 def statement_hash(ctx: Context, hypotheses: Sequence[Term], conclusion: Term) -> int:
     hyps, concl, _ = canonical_statement(ctx, hypotheses, conclusion)
-    return structural_hash(ctx.syn.grammar, list(hyps) + [concl])
+    return ctx.kit.structural_hash(list(hyps) + [concl])

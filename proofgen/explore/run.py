@@ -20,6 +20,8 @@ handful of stragglers.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import time
 from dataclasses import dataclass, field
@@ -93,12 +95,13 @@ def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None
     stats = {"candidates": 0, "duplicates": 0, "trivial": 0, "excluded": 0, "rejected": 0,
              "unexpressible": 0, "restatements": 0, "attempts": 0}
     want = config.count if config.target == "natural" else int(config.count * config.oversample)
-    if config.generator == "forward":
-        pool, lemmas = _run_forward(db, ctx, config, want, excluded_labels, excluded_hashes,
-                                    stats, progress)
-    else:
-        pool, lemmas = _run_extract(db, ctx, config, want, excluded_labels, excluded_hashes,
-                                    stats, progress)
+    with _old_generations_left_alone():
+        if config.generator == "forward":
+            pool, lemmas = _run_forward(db, ctx, config, want, excluded_labels,
+                                        excluded_hashes, stats, progress)
+        else:
+            pool, lemmas = _run_extract(db, ctx, config, want, excluded_labels,
+                                        excluded_hashes, stats, progress)
     buckets: dict = {}
     chosen = select(pool, config, buckets)
     hist: dict[str, dict[int, int]] = {m: {} for m in METRICS}
@@ -111,6 +114,25 @@ def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None
     stats["seconds"] = round(time.perf_counter() - start, 3)
     stats["emitted"] = len(chosen)
     return Result(chosen, hist, stats, lemmas)
+
+
+@contextlib.contextmanager
+def _old_generations_left_alone():
+    """A run keeps what it makes (candidates, lemmas, the kernel's copies of
+    them) on top of the loaded database, and makes little cyclic garbage:
+    the collector's automatic passes over the old generations find nothing
+    and cost as much as the run itself.  They are paused for the run;
+    `_verify` collects the young generation after each kernel batch, so
+    short-lived cycles are still freed.  The collector's state is restored
+    afterwards."""
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _exclusions(ctx: Context, exclude) -> tuple[set[str], set[int]]:
@@ -152,6 +174,8 @@ def _verify(db: Database, ctx: Context, batch: list[Theorem], extra, keep: bool,
         except KeyError:  # a variable with no global $f: not expressible here
             stats["unexpressible"] += 1
     results = db.check_theorems(texts, keep=keep)
+    if not gc.isenabled():   # paused by the run (or the caller): see above
+        gc.collect(0)
     good = []
     for t, problems in zip(kept, results):
         if problems:
@@ -288,8 +312,7 @@ def _run_extract_flat(db, ctx, config, want, sources, excluded_hashes, stats, pr
 
 
 def _hash(ctx, hyps, concl) -> int:
-    from ..syntax import structural_hash
-    return structural_hash(ctx.syn.grammar, list(hyps) + [concl])
+    return ctx.kit.structural_hash(list(hyps) + [concl])
 
 
 def select(pool: list[Theorem], config: GenerateConfig, report: Optional[dict] = None) -> list[Theorem]:

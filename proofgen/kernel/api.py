@@ -206,9 +206,9 @@ class NewTheorem:
 def _block(t: NewTheorem) -> str:
     lines = ["${"]
     for group in t.disjoint:
-        lines.append("  $d " + " ".join(_symbols(group, "disjoint variable")) + " $.")
+        lines.append("  $d " + _symbol_text(group, "disjoint variable") + " $.")
     for hyp_label, expr in t.hypotheses:
-        lines.append(f"  {_label(hyp_label)} $e {' '.join(_symbols(expr, 'hypothesis'))} $.")
+        lines.append(f"  {_label(hyp_label)} $e {_symbol_text(expr, 'hypothesis')} $.")
     proof = t.proof
     if isinstance(proof, Proof):
         text = " ".join(proof.labels)
@@ -220,7 +220,7 @@ def _block(t: NewTheorem) -> str:
         text = " ".join(proof)
     if "$" in text:
         raise ValueError("proof text may not contain '$'")
-    lines.append(f"  {_label(t.label)} $p {' '.join(_symbols(t.conclusion, 'conclusion'))} "
+    lines.append(f"  {_label(t.label)} $p {_symbol_text(t.conclusion, 'conclusion')} "
                  f"$= {text} $.")
     lines.append("$}\n")
     return "\n".join(lines)
@@ -237,6 +237,9 @@ def _owners(theorems: Sequence[NewTheorem]) -> dict[str, int]:
 
 
 _MATH = re.compile(r"[\x21-\x23\x25-\x7e]+")
+# symbols separated by single spaces: such text is its own normal form
+_MATH_TEXT = re.compile(r"[\x21-\x23\x25-\x7e]+(?: [\x21-\x23\x25-\x7e]+)*")
+_LABEL = re.compile(r"[A-Za-z0-9._-]+")
 
 
 def _symbols(expr: str | Sequence[str], what: str) -> list[str]:
@@ -247,8 +250,16 @@ def _symbols(expr: str | Sequence[str], what: str) -> list[str]:
     return words
 
 
+def _symbol_text(expr: str | Sequence[str], what: str) -> str:
+    """' '.join(_symbols(expr, what)), checked in one pass when `expr` is
+    already symbols separated by single spaces (as generators write it)."""
+    if isinstance(expr, str) and _MATH_TEXT.fullmatch(expr):
+        return expr
+    return " ".join(_symbols(expr, what))
+
+
 def _label(label: str) -> str:
-    if not label or not all(c.isascii() and (c.isalnum() or c in "._-") for c in label):
+    if not isinstance(label, str) or not _LABEL.fullmatch(label):
         raise ValueError(f"{label!r} is not a valid label")
     return label
 

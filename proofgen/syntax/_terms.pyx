@@ -10,6 +10,10 @@ from libc.stdint cimport int32_t
 from libc.stdlib cimport malloc, realloc, free
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM, PyTuple_GET_SIZE, PyTuple_GET_ITEM
 from cpython.ref cimport Py_INCREF, PyObject
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE, PyBytes_FromStringAndSize
+from cpython.long cimport PyLong_FromLong
+from libc.string cimport memcpy
+import hashlib
 
 
 cdef inline long _at(tuple t, Py_ssize_t i):
@@ -23,6 +27,8 @@ cdef class FastTermKit:
     cdef Py_ssize_t nrules
     cdef int32_t* vtype
     cdef Py_ssize_t nvars, vcap
+    cdef list rule_names     # rule id -> label, as bytes (structural_hash)
+    cdef list var_names      # variable index -> "$" + name, as bytes (filled on demand)
 
     def __cinit__(self):
         self.arity = self.rtype = self.vtype = NULL
@@ -44,6 +50,8 @@ cdef class FastTermKit:
             self.rtype[i] = r.type
         self.nvars = self.vcap = 0
         self._sync()
+        self.rule_names = [r.label.encode() for r in g.rules]
+        self.var_names = []
 
     cdef int _sync(self) except -1:
         # variables may be added to the grammar (fresh ones) at any time
@@ -217,6 +225,94 @@ cdef class FastTermKit:
         for v, t in s.items():
             out[v] = self._resolve(t, s)
         return out
+
+    def canonical(self, terms):
+        """Same as `terms.canonical(g, terms)`: (renamed terms, renaming)."""
+        cdef list seen = []        # variables in order of first appearance
+        cdef list renamed = []     # their canonical variables (ints)
+        cdef dict counts = {}
+        cdef dict index = {}       # variable -> position in seen
+        cdef list out = []
+        cdef tuple t, r
+        cdef Py_ssize_t i, n
+        cdef long node
+        g = self.g
+        for term in terms:
+            t = term if type(term) is tuple else tuple(term)
+            n = PyTuple_GET_SIZE(t)
+            r = PyTuple_New(n)
+            for i in range(n):
+                x = <object> PyTuple_GET_ITEM(t, i)
+                node = <long> x
+                if node < 0:
+                    k = index.get(x)
+                    if k is None:
+                        ty = self._type(node)
+                        c = counts.get(ty, 0)
+                        counts[ty] = c + 1
+                        k = len(seen)
+                        index[x] = k
+                        seen.append(x)
+                        renamed.append(g.canonical_variable(ty, c))
+                    x = renamed[<Py_ssize_t> k]
+                Py_INCREF(x)
+                PyTuple_SET_ITEM(r, i, x)
+            out.append(r)
+        return tuple(out), {v: (c,) for v, c in zip(seen, renamed)}
+
+    def structural_hash(self, terms):
+        """Same as `terms.structural_hash(g, terms)`."""
+        cdef Py_ssize_t i, n, size = 0, pos = 0, m
+        cdef tuple t
+        cdef long node
+        cdef bytes name
+        cdef list parts = []       # the name of every node, in order; None ends a term
+        for term in terms:
+            t = term if type(term) is tuple else tuple(term)
+            n = PyTuple_GET_SIZE(t)
+            for i in range(n):
+                node = _at(t, i)
+                if node >= 0:
+                    if node >= self.nrules:
+                        raise IndexError(f"no rule {node}")
+                    name = <bytes> self.rule_names[node]
+                else:
+                    name = self._var_name(-1 - node)
+                parts.append(name)
+                size += PyBytes_GET_SIZE(name) + 1
+            parts.append(None)
+            if n == 0:
+                size += 1
+        cdef bytes data = PyBytes_FromStringAndSize(NULL, size)
+        cdef char* buf = PyBytes_AS_STRING(data)
+        cdef bint first = True
+        for p in parts:
+            if p is None:
+                buf[pos] = b'\n'
+                pos += 1
+                first = True
+                continue
+            if not first:
+                buf[pos] = b' '
+                pos += 1
+            first = False
+            m = PyBytes_GET_SIZE(<bytes> p)
+            memcpy(buf + pos, PyBytes_AS_STRING(<bytes> p), m)
+            pos += m
+        if pos != size:
+            raise AssertionError("structural_hash: size mismatch")
+        digest = hashlib.blake2b(data, digest_size=8, person=b"proofgen.tree").digest()
+        return int.from_bytes(digest, "big")
+
+    cdef bytes _var_name(self, Py_ssize_t k):
+        cdef list names = self.var_names
+        if k >= len(names):
+            variables = self.g.variables
+            if k >= len(variables):
+                raise IndexError(f"no variable {-1 - k}")
+            while len(names) <= k:
+                names.append(("$" + variables[len(names)].name).encode())
+        return <bytes> names[k]
 
     cdef tuple _walk(self, tuple t, Py_ssize_t pos, dict s):
         cdef long node = _at(t, pos)

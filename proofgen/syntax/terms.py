@@ -9,6 +9,7 @@ a term of its own type (a `setvar` never for a `class`).
     kit.match(pattern, term)         # {var: subterm} or None
     kit.unify(a, b)                  # most general unifier or None
     kit.substitute(term, subst)
+    kit.canonical(terms), kit.structural_hash(terms)   # the functions below
     canonical(grammar, [hyp1, hyp2, concl])  # variables renamed by first appearance
     structural_hash(grammar, terms)  # 64-bit, stable across runs and machines
 """
@@ -150,6 +151,14 @@ class TermKit:
                 todo.extend(zip(children(g, x), children(g, y)))
         # resolve bindings so the result is idempotent
         return {v: self._resolve(t, s) for v, t in s.items()}
+
+    def canonical(self, terms: Sequence[Sequence[int]]) -> tuple[tuple[Term, ...], Subst]:
+        """`canonical(g, terms)` (the C kit has its own)."""
+        return canonical(self.g, terms)
+
+    def structural_hash(self, terms: Sequence[Sequence[int]]) -> int:
+        """`structural_hash(g, terms)` (the C kit has its own)."""
+        return structural_hash(self.g, terms)
 
     def _walk(self, t: Term, s: Subst) -> Term:
         while len(t) == 1 and t[0] < 0 and t[0] in s:
