@@ -249,6 +249,8 @@ def test_fast_canonical_and_hash_agree_with_the_reference(data):
              if data.draw(st.booleans())}
     stmt = [ref.substitute(t, extra) for t in stmt]
     assert fast.canonical(stmt) == ref.canonical(stmt) == canonical(g, stmt)
+    for t in stmt:
+        assert fast.canonical_term(t) == ref.canonical_term(t) == canonical(g, [t])[0][0]
     assert fast.structural_hash(stmt) == ref.structural_hash(stmt) == structural_hash(g, stmt)
     canon = ref.canonical(stmt)[0]
     assert fast.structural_hash(canon) == structural_hash(g, canon)

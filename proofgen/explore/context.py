@@ -145,9 +145,9 @@ def canonical_order(ctx: Context, hypotheses: Sequence[Term]) -> list[int]:
     canonical form (a key independent of variable names), then size."""
     if len(hypotheses) < 2:
         return list(range(len(hypotheses)))
-    canon = ctx.kit.canonical
-    return sorted(range(len(hypotheses)),
-                  key=lambda i: (canon([hypotheses[i]])[0][0], len(hypotheses[i])))
+    canon = ctx.kit.canonical_term
+    keys = [(canon(h), len(h)) for h in hypotheses]
+    return sorted(range(len(hypotheses)), key=keys.__getitem__)
 
 
 def canonical_statement(ctx: Context, hypotheses: Sequence[Term], conclusion: Term):

@@ -29,6 +29,7 @@ cdef class FastTermKit:
     cdef Py_ssize_t nvars, vcap
     cdef list rule_names     # rule id -> label, as bytes (structural_hash)
     cdef list var_names      # variable index -> "$" + name, as bytes (filled on demand)
+    cdef dict canon          # type -> its canonical variables so far (a function of (type, k))
 
     def __cinit__(self):
         self.arity = self.rtype = self.vtype = NULL
@@ -52,6 +53,7 @@ cdef class FastTermKit:
         self._sync()
         self.rule_names = [r.label.encode() for r in g.rules]
         self.var_names = []
+        self.canon = {}
 
     cdef int _sync(self) except -1:
         # variables may be added to the grammar (fresh ones) at any time
@@ -253,12 +255,61 @@ cdef class FastTermKit:
                         k = len(seen)
                         index[x] = k
                         seen.append(x)
-                        renamed.append(g.canonical_variable(ty, c))
+                        renamed.append(self._canonical_variable(ty, c))
                     x = renamed[<Py_ssize_t> k]
                 Py_INCREF(x)
                 PyTuple_SET_ITEM(r, i, x)
             out.append(r)
         return tuple(out), {v: (c,) for v, c in zip(seen, renamed)}
+
+    cdef object _canonical_variable(self, int32_t ty, Py_ssize_t k):
+        cdef list known = self.canon.get(ty)
+        if known is None:
+            known = self.canon[ty] = []
+        while len(known) <= k:
+            known.append(self.g.canonical_variable(ty, len(known)))
+        return known[k]
+
+    def canonical_term(self, term_):
+        """`canonical(g, [term])[0][0]`: one term renamed on its own."""
+        cdef tuple term = term_ if type(term_) is tuple else tuple(term_)
+        cdef Py_ssize_t i, n = PyTuple_GET_SIZE(term), k, m = 0
+        cdef long node
+        cdef long seen[32]
+        cdef int32_t counts_ty[32]
+        cdef Py_ssize_t counts_n[32]
+        cdef Py_ssize_t ntypes = 0, c, j
+        cdef list renamed = []
+        cdef tuple r = PyTuple_New(n)
+        for i in range(n):
+            x = <object> PyTuple_GET_ITEM(term, i)
+            node = <long> x
+            if node < 0:
+                for k in range(m):
+                    if seen[k] == node:
+                        break
+                else:
+                    if m == 32:
+                        return self.canonical([term])[0][0]
+                    ty = self._type(node)
+                    for j in range(ntypes):
+                        if counts_ty[j] == ty:
+                            break
+                    else:
+                        j = ntypes
+                        counts_ty[j] = ty
+                        counts_n[j] = 0
+                        ntypes += 1
+                    c = counts_n[j]
+                    counts_n[j] = c + 1
+                    seen[m] = node
+                    renamed.append(self._canonical_variable(ty, c))
+                    k = m
+                    m += 1
+                x = renamed[k]
+            Py_INCREF(x)
+            PyTuple_SET_ITEM(r, i, x)
+        return r
 
     def structural_hash(self, terms):
         """Same as `terms.structural_hash(g, terms)`."""

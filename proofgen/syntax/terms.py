@@ -156,6 +156,10 @@ class TermKit:
         """`canonical(g, terms)` (the C kit has its own)."""
         return canonical(self.g, terms)
 
+    def canonical_term(self, term: Sequence[int]) -> Term:
+        """`canonical(g, [term])[0][0]` (the C kit has its own)."""
+        return canonical(self.g, [term])[0][0]
+
     def structural_hash(self, terms: Sequence[Sequence[int]]) -> int:
         """`structural_hash(g, terms)` (the C kit has its own)."""
         return structural_hash(self.g, terms)
