@@ -283,3 +283,45 @@ def test_c_proof_writer_agrees_with_the_reference_on_forward_theorems():
     db, ctx, result = run(GenerateConfig(count=200, seed=5))
     extra = {t.label: as_assertion(ctx, t, i) for i, t in enumerate(result.lemmas.values())}
     assert_writers_agree(ctx, list(result.lemmas.values()), extra)
+
+
+@settings(max_examples=int(10 * float(os.environ.get("PROOFGEN_TEST_SCALE", "1"))), deadline=None)
+@given(first=st.integers(0, 40_000))
+def test_c_replay_agrees_with_the_reference_on_set_mm(first):
+    from proofgen.explore.extract import logical_steps, reference_logical_steps
+    _, ctx = set_mm_context()
+    for s in [s for s in ctx.syn.statements if s.kind == "p"][first:first + 40]:
+        fast, ref = logical_steps(ctx, s), reference_logical_steps(ctx, s)
+        assert (fast is None) == (ref is None)
+        if fast is not None:
+            assert fast.steps == ref.steps
+            assert fast.conclusions == ref.conclusions
+            assert fast.hypotheses == ref.hypotheses
+
+
+def test_c_replay_agrees_with_the_reference_on_odd_proofs():
+    from dataclasses import replace
+    from proofgen.explore.extract import logical_steps, reference_logical_steps
+    from proofgen.kernel.model import Proof
+    db = load(HILBERT)
+    ctx = Context.of(db)
+    proved = [s for s in ctx.syn.statements if s.kind == "p" and s.proof is not None]
+    compressed = next(s for s in proved if s.proof.compressed)
+    normal = next(s for s in proved if not s.proof.compressed)
+    odd = [replace(compressed, proof=Proof(compressed.proof.labels, "?" + compressed.proof.letters)),
+           replace(compressed, proof=Proof(compressed.proof.labels, compressed.proof.letters[:-1])),
+           replace(compressed, proof=Proof(compressed.proof.labels, " \n" + compressed.proof.letters)),
+           replace(normal, proof=Proof(normal.proof.labels + ("?",))),
+           replace(normal, proof=Proof(normal.proof.labels[:-1])),
+           replace(normal, proof=Proof(normal.proof.labels + normal.proof.labels))]
+    for s in proved + odd:
+        fast, ref = logical_steps(ctx, s), reference_logical_steps(ctx, s)
+        assert (fast is None) == (ref is None)
+        if fast is not None:
+            assert (fast.steps, fast.conclusions, fast.hypotheses) == \
+                (ref.steps, ref.conclusions, ref.hypotheses)
+    bad = replace(compressed, proof=Proof(compressed.proof.labels, compressed.proof.letters + "a"))
+    with pytest.raises(ValueError):
+        reference_logical_steps(ctx, bad)
+    with pytest.raises(ValueError):
+        logical_steps(ctx, bad)

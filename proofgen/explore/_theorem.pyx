@@ -8,7 +8,8 @@ the per-node work (postfix order, label numbering, letters) is the hot part.
 """
 from libc.stdint cimport int32_t
 from libc.stdlib cimport malloc, realloc, free
-from cpython.tuple cimport PyTuple_GET_SIZE, PyTuple_GET_ITEM
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM, PyTuple_GET_SIZE, PyTuple_GET_ITEM
+from cpython.ref cimport Py_INCREF
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.long cimport PyLong_FromLong
 
@@ -340,3 +341,196 @@ cdef class ProofWriter:
             return PyBytes_FromStringAndSize(out, pos).decode("ascii")
         finally:
             free(out)
+
+
+# stack entries of a replay: a syntax value (a tree), a logical step, a hypothesis
+cdef enum:
+    _TERM = 0
+    _STEP = 1
+    _HYP = 2
+
+
+cdef class Replayer:
+    """`extract.logical_steps` in C: same results for every proof a correct
+    database holds (the Python version stays the reference; tests hold both
+    to that).  Returns (steps, conclusions, hypotheses) or None."""
+    cdef dict trees
+    cdef dict assertions
+    cdef object float_labels
+    cdef dict syntax_frames
+    cdef dict syntax_rules
+    cdef object substitute
+    cdef object step_class
+    cdef _Ints kinds      # per stack entry: _TERM, _STEP or _HYP
+    cdef _Ints saved_kinds
+
+    def __init__(self, ctx, step_class):
+        self.trees = ctx.syn.trees
+        self.assertions = ctx.assertions
+        self.float_labels = ctx.float_labels
+        self.syntax_frames = ctx.syntax_frames
+        self.syntax_rules = ctx.syntax_rules
+        self.substitute = ctx.kit.substitute
+        self.step_class = step_class
+        self.kinds = _Ints()
+        self.saved_kinds = _Ints()
+
+    def replay(self, st):
+        cdef dict hyp_index = {}
+        cdef list hypotheses = []
+        cdef tuple frame = tuple(st.frame.hypotheses)
+        cdef Py_ssize_t nframe = PyTuple_GET_SIZE(frame)
+        proof = st.proof
+        trees = self.trees
+        for h in frame:
+            tree = trees.get(h)
+            if tree is None:
+                return None
+            if h not in self.float_labels:
+                hyp_index[h] = len(hypotheses)
+                hypotheses.append(tree.term)
+        cdef list steps = []
+        cdef list concls = []
+        cdef list values = []     # the stack's values (kinds in self.kinds)
+        cdef list saved = []      # saved values (kinds in self.saved_kinds)
+        self.kinds.n = 0
+        self.saved_kinds.n = 0
+        cdef tuple labels = tuple(proof.labels)
+        cdef Py_ssize_t nlabels = PyTuple_GET_SIZE(labels), i, n, k
+        cdef long num = 0
+        cdef int r
+        cdef str letters
+        cdef Py_UCS4 ch
+        if proof.letters is not None:
+            letters = proof.letters
+            # the reference decodes every letter before replaying any
+            for ch in letters:
+                if not ("A" <= ch <= "Z" or ch == "?" or ch.isspace()):
+                    raise ValueError(f"bad compressed proof letter {ch!r}")
+            for ch in letters:
+                if "U" <= ch <= "Y":
+                    num = num * 5 + (<long> ch - 85 + 1)
+                elif "A" <= ch <= "T":
+                    num = num * 20 + (<long> ch - 65 + 1)
+                    if num <= nframe:
+                        r = self._label(<object> PyTuple_GET_ITEM(frame, num - 1), hyp_index,
+                                        values, steps, concls)
+                    elif num <= nframe + nlabels:
+                        r = self._label(<object> PyTuple_GET_ITEM(labels, num - nframe - 1),
+                                        hyp_index, values, steps, concls)
+                    else:
+                        k = num - nframe - nlabels - 1
+                        if k >= len(saved):
+                            raise IndexError("list index out of range")
+                        values.append(saved[k])
+                        self.kinds.push(self.saved_kinds.data[k])
+                        r = 1
+                    num = 0
+                    if not r:
+                        return None
+                elif ch == "Z":
+                    if not values:
+                        raise IndexError("list index out of range")
+                    saved.append(values[len(values) - 1])
+                    self.saved_kinds.push(self.kinds.data[self.kinds.n - 1])
+                elif ch == "?":
+                    return None
+        else:
+            for lab in labels:
+                if lab == "?":
+                    return None
+                if not self._label(lab, hyp_index, values, steps, concls):
+                    return None
+        if len(values) != 1 or self.kinds.data[0] != _STEP:
+            return None
+        return steps, concls, hypotheses
+
+    cdef int _label(self, object label, dict hyp_index, list values, list steps,
+                    list concls) except -1:
+        """Push what citing `label` gives; 0 when the proof cannot be replayed."""
+        cdef _Ints kinds = self.kinds
+        cdef Py_ssize_t n, top, j, total, pos, m, q
+        cdef tuple out, piece
+        h = hyp_index.get(label)
+        if h is not None:
+            values.append(h)
+            kinds.push(_HYP)
+            return 1
+        tree = self.trees.get(label)
+        a = self.assertions.get(label)
+        if a is None:
+            # a $f or a syntax axiom / syntax theorem: builds a tree
+            if tree is None:
+                return 0
+            if label in self.float_labels:
+                values.append(tree.term)
+                kinds.push(_TERM)
+                return 1
+            s = self.syntax_frames.get(label)
+            if s is None:
+                return 0
+            n = len(<tuple> s)
+            top = len(values)
+            if top < n:
+                return 0
+            for j in range(top - n, top):
+                if kinds.data[j] != _TERM:
+                    return 0
+            rid = self.syntax_rules.get(label)
+            if rid is not None:
+                # a syntax axiom: its node over its arguments, in frame order
+                total = 1
+                for j in range(top - n, top):
+                    total += PyTuple_GET_SIZE(<tuple> values[j])
+                out = PyTuple_New(total)
+                Py_INCREF(rid)
+                PyTuple_SET_ITEM(out, 0, rid)
+                pos = 1
+                for j in range(top - n, top):
+                    piece = <tuple> values[j]
+                    for q in range(PyTuple_GET_SIZE(piece)):
+                        x = <object> PyTuple_GET_ITEM(piece, q)
+                        Py_INCREF(x)
+                        PyTuple_SET_ITEM(out, pos, x)
+                        pos += 1
+                del values[top - n:]
+                kinds.n = top - n
+                values.append(out)
+                kinds.push(_TERM)
+                return 1
+            subst = {}
+            for j in range(n):
+                v = (<tuple> s)[j]
+                if v is not None:
+                    subst[v] = values[top - n + j]
+            del values[top - n:]
+            kinds.n = top - n
+            values.append(self.substitute(tree.term, subst))
+            kinds.push(_TERM)
+            return 1
+        cdef tuple frame = a.frame
+        n = PyTuple_GET_SIZE(frame)
+        top = len(values)
+        if top < n:
+            return 0
+        floats, premises, subst = [], [], {}
+        for j in range(n):
+            slot = <tuple> PyTuple_GET_ITEM(frame, j)
+            arg = values[top - n + j]
+            if slot[0] == "f":
+                if kinds.data[top - n + j] != _TERM:
+                    return 0
+                floats.append(arg)
+                subst[slot[1]] = arg
+            else:
+                k = kinds.data[top - n + j]
+                if k == _TERM:
+                    return 0
+                premises.append(arg if k == _STEP else -1 - <long> arg)
+        del values[top - n:]
+        kinds.n = top - n
+        steps.append(self.step_class(label, tuple(floats), tuple(premises)))
+        concls.append(self.substitute(a.conclusion, subst))
+        values.append(len(steps) - 1)
+        kinds.push(_STEP)
+        return 1

@@ -32,7 +32,26 @@ class Replay:
 
 def logical_steps(ctx: Context, st: Statement) -> Optional[Replay]:
     """Replay `st`'s proof keeping only logical steps (syntax steps become
-    the trees they build).  None for an incomplete or unreplayable proof."""
+    the trees they build).  None for an incomplete or unreplayable proof.
+    In C when the extension is built (`_theorem.Replayer`), else by
+    `reference_logical_steps`."""
+    replayer = ctx.__dict__.get("_replayer", False)
+    if replayer is False:
+        try:
+            from ._theorem import Replayer
+        except ImportError:  # pragma: no cover - build problem
+            replayer = None
+        else:
+            replayer = Replayer(ctx, Step)
+        ctx.__dict__["_replayer"] = replayer
+    if replayer is None:
+        return reference_logical_steps(ctx, st)
+    found = replayer.replay(st)
+    return None if found is None else Replay(st, *found)
+
+
+def reference_logical_steps(ctx: Context, st: Statement) -> Optional[Replay]:
+    """`logical_steps` in plain Python: the reference for `_theorem.Replayer`."""
     syn, kit = ctx.syn, ctx.kit
     rule_index = ctx.syntax_rules
     proof = st.proof
