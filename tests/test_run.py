@@ -296,3 +296,26 @@ def test_cluster_files_are_valid_and_their_commands_parse():
     assert pvc["spec"]["accessModes"] == ["ReadWriteMany"]
     submit = open(os.path.join(cluster, "submit.sh")).read()
     assert "proofgen generate --executor ray --address auto" in submit
+
+
+def test_force_replaces_a_run_whatever_proofgen_wrote_in_it(reference, tmp_path, capsys):
+    """--force starts over in a folder holding a grown plan (plan.json) and
+    a report: only proofgen's own files are there, so nothing is refused."""
+    import shutil
+    from proofgen.cli import main
+    out = str(tmp_path / "run")
+    shutil.copytree(reference, out)
+    assert os.path.exists(os.path.join(out, "plan.json"))        # units were added
+    assert main(["report", out]) == 0
+    assert main(["generate", "--out", out, "--count", "50", "--unit-size", "50"]) == 1
+    assert "another job" in capsys.readouterr().err
+    assert main(["generate", "--out", out, "--count", "50", "--unit-size", "50",
+                 "--force"]) == 0
+    assert json.loads(open(os.path.join(out, "manifest.json")).read())["theorems"] == 50
+    assert not os.path.exists(os.path.join(out, "plan.json"))
+    assert not os.path.exists(os.path.join(out, "report"))
+    # a file that is not proofgen's is never removed: the folder is refused
+    open(os.path.join(out, "notes.txt"), "w").write("mine")
+    assert main(["generate", "--out", out, "--count", "60", "--force"]) == 1
+    assert "not empty" in capsys.readouterr().err
+    assert open(os.path.join(out, "notes.txt")).read() == "mine"

@@ -260,9 +260,9 @@ def _remove_stale_temporaries(lay: Layout) -> None:
 def clear_run(out: str) -> None:
     """Remove a run's files (only proofgen's own) so a new job can start."""
     lay = Layout(out)
-    for sub in ("staging", "theorems", "hashes", "units", "dedup", "shards", "done"):
+    for sub in ("staging", "theorems", "hashes", "units", "dedup", "shards", "done", "report"):
         shutil.rmtree(lay.path(sub), ignore_errors=True)
-    for name in ("manifest.json", "job.json"):
+    for name in ("manifest.json", "plan.json", "job.json"):
         try:
             os.unlink(lay.path(name))
         except FileNotFoundError:

@@ -15,6 +15,7 @@
                                       generated lemmas they cite (export-mm)
     DIR/done/unit-000000.json         phase 3 marker: the unit's shard is final
     DIR/manifest.json                 written last
+    DIR/report/                       `proofgen report`'s pictures, if asked for
 
 Every file is written under a name unique to the writing process and
 renamed into place, and a marker (with the sha256 of the files it vouches
