@@ -207,7 +207,8 @@ def _count(out, sub):
 
 @pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("kill_when", [
-    ("units", 1), ("units", 9), ("dedup", 1), ("done", 4), ("done", 12)])
+    ("units", 1), ("units", 9), ("dedup", 1), ("done", 4), ("done", 12),
+    ("units", 16)])          # 15 planned units: the 16th is added to make up the count
 def test_sigkill_then_resume_gives_the_uninterrupted_dataset(uninterrupted, tmp_path,
                                                              kill_when, workers):
     out = str(tmp_path / "run")
