@@ -384,6 +384,9 @@ def cmd_cat(args) -> int:
                 n += 1
                 if args.limit and n >= args.limit:
                     return 0
+        except BrokenPipeError:            # the reader had enough (| head): not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         except OSError as exc:
             print(f"proofgen: error: {path}: {exc}", file=sys.stderr)
             return 1

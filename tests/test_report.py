@@ -76,3 +76,11 @@ def test_report_errors_are_clear(run, tmp_path, capsys):
     assert main(["report", broken]) == 1
     err = capsys.readouterr().err
     assert "unit-000001" in err and "Traceback" not in err
+
+
+def test_cat_into_a_closed_pipe_is_quiet(run):
+    import subprocess
+    import sys
+    done = subprocess.run(f"{sys.executable} -m proofgen cat {run} | head -n 1",
+                          shell=True, capture_output=True, text=True, timeout=120)
+    assert done.stdout.count("\n") == 1 and done.stderr == ""
