@@ -213,3 +213,48 @@ def test_rollback_forgets_kept_theorems(engine):
     assert db.check_proof("|- ( ch -> ch )", ["wch", "t.id2"]) == []
     db.rollback(mark)
     assert db.verify().ok and [s.label for s in db.statements()] == before
+
+
+def _blocks_or_error(fn, theorems):
+    try:
+        return fn(theorems)
+    except (ValueError, TypeError) as exc:
+        return type(exc), str(exc)
+
+
+def test_batch_text_is_the_blocks_one_by_one():
+    """`check_theorems` writes a batch in one pass (`_blocks`); the text, and
+    every refusal, is that of `_block` theorem by theorem."""
+    from proofgen.kernel.api import NewTheorem, _block, _blocks
+    from proofgen.kernel.model import Proof as P
+    plain = NewTheorem("t.a", "|- ( ph -> ph )", "( id ) AB", [("t.a.1", "|- ph")],
+                       [["x", "y"], ("y", "z")])
+    odd = [
+        NewTheorem("t.b", "|-  ( ph ->  ph ) ", ["wph", "id"]),            # to normalize
+        NewTheorem("t.c", ["|-", "ph"], P(("a", "b"), "AB")),
+        NewTheorem("t.d", "|- ph", "x", [("t.d.1", ["|-", "ps"])], ["x y"]),
+        NewTheorem("t.e", "|- ph", "x", [], [iter(["x", "y"])]),
+        NewTheorem("t.f", "|- ph", "x", [], [[]]),
+    ]
+    bad = [
+        NewTheorem("t.g", "|- ph\nps", "x"),          # a line break inside an expression
+        NewTheorem("t.h", "|- ph", "x", [("t.h.1", "|- a$b")]),
+        NewTheorem("t i", "|- ph", "x"),
+        NewTheorem("t.j", "|- ph", "x", [("t\nj", "|- ph")]),
+        NewTheorem("t.k", "|- ph", "x $.", []),
+        NewTheorem("t.l", "|- ph", "x", [], [["x\ny"]]),
+        NewTheorem("t.m", "|- ph", "x", [], [["x", 3]]),
+        NewTheorem("t.n", "|- ph", "x", [("", "|- ph")]),
+        NewTheorem("t.o", "", "x"),
+    ]
+
+    def one_by_one(ts):
+        return "".join(_block(t) for t in ts)
+
+    def fresh(ts):   # iterators are used up by a first writing
+        return [dataclasses.replace(t, disjoint=[g if not hasattr(g, "__next__") else iter(["x", "y"])
+                                                 for g in t.disjoint]) for t in ts]
+
+    for batch in ([plain], [plain, plain], odd, [plain] + odd) + tuple([plain, b] for b in bad):
+        assert _blocks_or_error(_blocks, fresh(batch)) == \
+            _blocks_or_error(one_by_one, fresh(batch)), batch
