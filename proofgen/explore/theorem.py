@@ -226,9 +226,23 @@ def new_theorem(ctx: Context, thm: Theorem, extra: dict[str, Assertion] | None =
     proof = "( " + " ".join(labels) + " ) " + letters
     name = g.variables
     groups = [[name[-1 - a].name, name[-1 - b].name] for a, b in sorted(thm.disjoint)]
-    return NewTheorem(thm.label, ctx.text(thm.typecode, thm.conclusion), proof,
-                      [(h, ctx.text(thm.typecode, t)) for h, t in zip(hyp_labels, thm.hypotheses)],
+    tc = thm.typecode
+    return NewTheorem(thm.label, ctx.text(tc, thm.conclusion), proof,
+                      [(h, _hypothesis_text(ctx, tc, t)) for h, t in zip(hyp_labels, thm.hypotheses)],
                       groups)
+
+
+def _hypothesis_text(ctx: Context, typecode: str, term: Term) -> str:
+    """`ctx.text`, remembered: the theorems taken from one proof share its
+    hypotheses, so most hypotheses are printed again and again."""
+    memo = ctx.__dict__.get("_hypothesis_texts")
+    if memo is None or len(memo) > 100_000:
+        memo = ctx.__dict__["_hypothesis_texts"] = {}
+    key = (typecode, term)
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = ctx.text(typecode, term)
+    return text
 
 
 def as_assertion(ctx: Context, thm: Theorem, position: int) -> Assertion:
