@@ -287,6 +287,39 @@ def test_c_proof_writer_agrees_with_the_reference_on_forward_theorems():
     assert_writers_agree(ctx, list(result.lemmas.values()), extra)
 
 
+@settings(max_examples=int(6 * float(os.environ.get("PROOFGEN_TEST_SCALE", "1"))), deadline=None)
+@given(first=st.integers(0, 40_000))
+def test_c_disjoint_finder_agrees_with_the_reference_on_set_mm(first):
+    from proofgen.explore.extract import Extractor, extract
+    from proofgen.explore.theorem import (DisjointFinder, Step, disjoint_needed,
+                                          reference_disjoint_needed)
+    _, ctx = set_mm_context()
+    proved = [s for s in ctx.syn.statements if s.kind == "p"]
+    first %= len(proved) - 15
+    sources = proved[first:first + 15]
+    finder = DisjointFinder(ctx.assertions)
+    ex = Extractor(ctx)
+    made = [t for s in sources for t in ex.theorems(s)]
+    flat = list(extract(ctx, sources))
+    assert made and flat
+    for steps, extra in [(t.steps, ex.generated) for t in made] + [(t.steps, None) for t in flat]:
+        want = reference_disjoint_needed(ctx, steps, extra)
+        assert finder.needed(steps, extra) == want
+        assert disjoint_needed(ctx, steps, extra) == want
+    # a substitution that puts one variable on both sides of a $d: None
+    a = next(ctx.assertions[lab] for lab in ctx.order if ctx.assertions[lab].disjoint)
+    x, y = sorted(a.disjoint)[0]
+    floats = tuple((v,) for v in a.floats)
+    slot = {v: k for k, v in enumerate(a.floats)}
+    clash = floats[:slot[y]] + (floats[slot[x]],) + floats[slot[y] + 1:]
+    premises = tuple(-1 for _ in a.essentials)
+    for fl in (floats, clash):
+        steps = [Step(a.label, fl, premises)]
+        assert finder.needed(steps) == reference_disjoint_needed(ctx, steps)
+    assert finder.needed([Step(a.label, clash, premises)]) is None
+    assert finder.needed([Step(a.label, floats, premises)])
+
+
 @settings(max_examples=int(10 * float(os.environ.get("PROOFGEN_TEST_SCALE", "1"))), deadline=None)
 @given(first=st.integers(0, 40_000))
 def test_c_replay_agrees_with_the_reference_on_set_mm(first):

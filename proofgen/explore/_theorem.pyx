@@ -534,3 +534,99 @@ cdef class Replayer:
         values.append(len(steps) - 1)
         kinds.push(_STEP)
         return 1
+
+
+cdef Py_ssize_t _term_variables(tuple t, long* out) except -1:
+    """The distinct variables of `t` into `out` (room for len(t)); their count."""
+    cdef Py_ssize_t i, k, m = 0, n = PyTuple_GET_SIZE(t)
+    cdef long node
+    for i in range(n):
+        node = _at(t, i)
+        if node >= 0:
+            continue
+        for k in range(m):
+            if out[k] == node:
+                break
+        else:
+            out[m] = node
+            m += 1
+    return m
+
+
+cdef class DisjointFinder:
+    """`theorem.disjoint_needed` in C: same results as the plain Python
+    `reference_disjoint_needed`, which stays the reference (tests hold both
+    to that).  Each cited assertion's `$d` pairs are turned once into pairs
+    of float slots, kept on the assertion."""
+    cdef dict assertions
+
+    def __init__(self, assertions):
+        self.assertions = assertions
+
+    cdef tuple _slots(self, a):
+        d = a.__dict__
+        slots = d.get("_disjoint_slots")
+        if slots is not None:
+            return <tuple> slots
+        index = {}
+        k = 0
+        for kind, x in a.frame:
+            if kind == "f":
+                index[x] = k
+                k += 1
+        slots = tuple((index.get(x, -1), index.get(y, -1)) for x, y in a.disjoint)
+        d["_disjoint_slots"] = (k, slots)
+        return d["_disjoint_slots"]
+
+    def needed(self, steps, extra=None):
+        """The `$d` pairs `steps` need, or None (see `disjoint_needed`)."""
+        cdef set out = set()
+        cdef tuple floats, slots, pair, tx, ty
+        cdef Py_ssize_t kx, ky, nx, ny, i, j, n, cap = 0
+        cdef long p, q
+        cdef long* vx = NULL
+        cdef long* vy = NULL
+        try:
+            for st in steps:
+                label = st.label
+                a = None
+                if extra:
+                    a = extra.get(label)
+                if a is None:
+                    a = self.assertions[label]
+                if not a.disjoint:
+                    continue
+                nslots, slots = self._slots(a)
+                floats = st.floats
+                if PyTuple_GET_SIZE(floats) < <Py_ssize_t> nslots:
+                    raise IndexError("tuple index out of range")
+                for pair in slots:
+                    kx = <Py_ssize_t> <object> PyTuple_GET_ITEM(pair, 0)
+                    ky = <Py_ssize_t> <object> PyTuple_GET_ITEM(pair, 1)
+                    if kx < 0 or ky < 0:
+                        continue
+                    tx = <tuple> PyTuple_GET_ITEM(floats, kx)
+                    ty = <tuple> PyTuple_GET_ITEM(floats, ky)
+                    n = max(PyTuple_GET_SIZE(tx), PyTuple_GET_SIZE(ty))
+                    if n > cap:
+                        free(vx)
+                        free(vy)
+                        vx = <long*> malloc(n * sizeof(long))
+                        vy = <long*> malloc(n * sizeof(long))
+                        cap = n
+                        if vx == NULL or vy == NULL:
+                            cap = 0
+                            raise MemoryError()
+                    nx = _term_variables(tx, vx)
+                    ny = _term_variables(ty, vy)
+                    for i in range(nx):
+                        p = vx[i]
+                        for j in range(ny):
+                            q = vy[j]
+                            if p == q:
+                                return None
+                            out.add((p, q) if p < q else (q, p))
+            return frozenset(out)
+        finally:
+            free(vx)
+            free(vy)

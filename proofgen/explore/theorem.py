@@ -54,7 +54,20 @@ def disjoint_needed(ctx: Context, steps: Sequence[Step],
                     extra: dict[str, Assertion] | None = None) -> Optional[frozenset]:
     """The `$d` pairs a proof needs: every cited assertion's `$d` pairs
     under its substitution.  None when a pair would need a variable distinct
-    from itself (the proof is invalid)."""
+    from itself (the proof is invalid).  In C when the extension is built
+    (`_theorem.DisjointFinder`), else by `reference_disjoint_needed`."""
+    finder = ctx.__dict__.get("_disjoint_finder", False)
+    if finder is False:
+        finder = None if DisjointFinder is None else DisjointFinder(ctx.assertions)
+        ctx.__dict__["_disjoint_finder"] = finder
+    if finder is None:
+        return reference_disjoint_needed(ctx, steps, extra)
+    return finder.needed(steps, extra)
+
+
+def reference_disjoint_needed(ctx: Context, steps: Sequence[Step],
+                              extra: dict[str, Assertion] | None = None) -> Optional[frozenset]:
+    """`disjoint_needed` in plain Python: the reference for `_theorem.DisjointFinder`."""
     from ..syntax import variables
     out = set()
     for st in steps:
@@ -199,9 +212,9 @@ def reference_variables_of(terms: Sequence[Term]) -> list[int]:
 
 
 try:
-    from ._theorem import ProofWriter, variables_of
+    from ._theorem import DisjointFinder, ProofWriter, variables_of
 except ImportError:  # pragma: no cover - build problem
-    ProofWriter = None
+    DisjointFinder = ProofWriter = None
     variables_of = reference_variables_of
 _variables_of = variables_of
 
@@ -248,9 +261,18 @@ def _hypothesis_text(ctx: Context, typecode: str, term: Term) -> str:
 def as_assertion(ctx: Context, thm: Theorem, position: int) -> Assertion:
     """A verified generated theorem as a citable assertion (its frame as the
     kernel builds it: mandatory $f in declaration order, then its $e)."""
-    mand_vars = _variables_of(list(thm.hypotheses) + [thm.conclusion])
-    frame = [("f", v) for v in sorted(mand_vars, key=ctx.float_position.__getitem__)]
-    frame += [("e", h) for h in thm.hypotheses]
-    mand = set(mand_vars)
-    disjoint = frozenset(p for p in thm.disjoint if p[0] in mand and p[1] in mand)
-    return Assertion(thm.label, thm.typecode, tuple(frame), thm.conclusion, disjoint, "g", position)
+    hyps = thm.hypotheses
+    mand_vars = _variables_of(list(hyps) + [thm.conclusion])
+    floats = sorted(mand_vars, key=ctx.float_position.__getitem__)
+    frame = [("f", v) for v in floats]
+    frame += [("e", h) for h in hyps]
+    if thm.disjoint:
+        mand = set(mand_vars)
+        disjoint = frozenset(p for p in thm.disjoint if p[0] in mand and p[1] in mand)
+    else:
+        disjoint = frozenset()
+    a = Assertion(thm.label, thm.typecode, tuple(frame), thm.conclusion, disjoint, "g", position)
+    # what `essentials` and `floats` would compute from the frame, known here
+    a.__dict__["essentials"] = list(hyps)
+    a.__dict__["floats"] = floats
+    return a
