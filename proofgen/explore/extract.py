@@ -213,7 +213,7 @@ class Extractor:
         self._depth: dict[str, int] = {}
 
     def theorems(self, st: Statement) -> Iterator[Theorem]:
-        from .context import canonical_order, statement_hash
+        from .context import canonical_order, ordered_statement_hash
         from .theorem import as_assertion
         ctx = self.ctx
         replay = logical_steps(ctx, st)
@@ -238,7 +238,7 @@ class Extractor:
             order = canonical_order(ctx, hyp_terms)
             used = [used[k] for k in order]
             hyp_terms = [hyp_terms[k] for k in order]
-            key = statement_hash(ctx, hyp_terms, concl)
+            key = ordered_statement_hash(ctx, hyp_terms, concl)
             if key in self.lemmas:
                 made.append(("lemma", self.lemmas[key], used))
                 self.stats["duplicates"] += 1
