@@ -412,6 +412,7 @@ cdef class FastPrinter:
     cdef int32_t* order
     cdef Py_ssize_t nrules
     cdef list names          # token id (const) -> str
+    cdef list var_names      # variable index -> name (filled on demand)
     cdef list rule_labels
 
     def __cinit__(self):
@@ -451,6 +452,7 @@ cdef class FastPrinter:
         self.pat_start[self.nrules] = p
         self.order_start[self.nrules] = o
         self.names = list(g.symbols)
+        self.var_names = []
         self.rule_labels = [r.label for r in rules]
 
     cdef Py_ssize_t _skip(self, tuple t, Py_ssize_t pos) except -1:
@@ -514,13 +516,89 @@ cdef class FastPrinter:
         return p
 
     def text(self, str typecode, tuple term):
-        """`typecode` followed by the term's symbols, space separated."""
-        names = self.names
-        variables = self.g.variables
-        parts = [typecode]
-        for x in self.tokens(term):
-            parts.append(names[x] if x >= 0 else variables[-1 - x].name)
-        return " ".join(parts)
+        """`typecode` followed by the term's symbols, space separated: the
+        names of `tokens(term)`, found by C walks (the end of every subterm
+        first, then the patterns with an explicit stack)."""
+        cdef Py_ssize_t n = PyTuple_GET_SIZE(term), pos = 0, top = 0, i, k, c, ps, pe, child
+        cdef long node, item
+        cdef list names = self.names
+        cdef list parts = [typecode]
+        cdef Py_ssize_t* buf = <Py_ssize_t*> malloc((4 * n + 4) * sizeof(Py_ssize_t))
+        if buf == NULL:
+            raise MemoryError()
+        # end[i]: where the subterm at i ends; a stack of (start, children
+        # left) for the first walk, of (position, pattern index) for the second
+        cdef Py_ssize_t* end = buf
+        cdef Py_ssize_t* st_a = buf + n + 1
+        cdef Py_ssize_t* st_b = buf + 2 * n + 2
+        try:
+            while True:
+                if pos >= n:
+                    raise ValueError("truncated term")
+                node = _at(term, pos)
+                if node >= 0:
+                    if node >= self.nrules:
+                        raise ValueError(f"no rule {node}")
+                    if self.arity[node]:
+                        st_a[top] = pos
+                        st_b[top] = self.arity[node]
+                        top += 1
+                        pos += 1
+                        continue
+                end[pos] = pos + 1
+                pos += 1
+                while top:
+                    st_b[top - 1] -= 1
+                    if st_b[top - 1]:
+                        break
+                    top -= 1
+                    end[st_a[top]] = pos
+                if not top:
+                    break
+            st_a[0] = 0
+            st_b[0] = 0
+            top = 1
+            while top:
+                pos = st_a[top - 1]
+                node = _at(term, pos)
+                if node < 0:
+                    parts.append(self._var_name(-1 - node))
+                    top -= 1
+                    continue
+                ps = self.pat_start[node]
+                pe = self.pat_start[node + 1]
+                i = st_b[top - 1]
+                while ps + i < pe:
+                    item = self.pat[ps + i]
+                    if item >= 0:
+                        parts.append(names[item])
+                        i += 1
+                        continue
+                    k = 0
+                    for c in range(i):
+                        if self.pat[ps + c] < 0:
+                            k += 1
+                    child = pos + 1
+                    for c in range(self.order[self.order_start[node] + k]):
+                        child = end[child]
+                    st_b[top - 1] = i + 1
+                    st_a[top] = child
+                    st_b[top] = 0
+                    top += 1
+                    break
+                else:
+                    top -= 1
+            return " ".join(parts)
+        finally:
+            free(buf)
+
+    cdef object _var_name(self, Py_ssize_t k):
+        cdef list names = self.var_names
+        if k >= len(names):
+            variables = self.g.variables
+            while len(names) <= k:
+                names.append(variables[len(names)].name)
+        return names[k]
 
     def postfix(self, tuple term):
         """Rule ids and variables children-first: a syntax proof's order."""
