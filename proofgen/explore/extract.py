@@ -9,12 +9,13 @@ hashing, and the subproof is a slice of the step DAG, never an expansion.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Iterator, Optional
 
 from ..kernel import Statement
 from ..syntax.proofs import decode_compressed
-from .context import Assertion, Context
-from .theorem import Step, Theorem, disjoint_needed
+from .context import Assertion, Context, canonical_order, ordered_statement_hash
+from .theorem import Step, Theorem, as_assertion, disjoint_needed
 
 Term = tuple
 
@@ -213,39 +214,47 @@ class Extractor:
         self._depth: dict[str, int] = {}
 
     def theorems(self, st: Statement) -> Iterator[Theorem]:
-        from .context import canonical_order, ordered_statement_hash
-        from .theorem import as_assertion
         ctx = self.ctx
         replay = logical_steps(ctx, st)
         if replay is None:
             return
+        stats = self.stats
+        lemmas = self.lemmas
+        excluded = self.excluded
+        generated = self.generated
+        depths = self._depth
+        sources = replay.hypotheses
+        conclusions = replay.conclusions
+        typecode = st.typecode
         # per step: ("lemma", Assertion, its hypotheses as source hypothesis
         # indices in canonical order) or ("hyp", source index) or None (skipped)
         made: list = []
         for i, step in enumerate(replay.steps):
-            self.stats["candidates"] += 1
-            concl = replay.conclusions[i]
+            stats["candidates"] += 1
+            concl = conclusions[i]
             used = self._hyps_used(replay, i, made)
             if used is None:
                 made.append(None)
-                self.stats["skipped"] += 1
+                stats["skipped"] += 1
                 continue
-            hyp_terms = [replay.hypotheses[h] for h in used]
+            hyp_terms = [sources[h] for h in used]
             if concl in hyp_terms:
                 made.append(("hyp", used[hyp_terms.index(concl)]))
-                self.stats["trivial"] += 1
+                stats["trivial"] += 1
                 continue
-            order = canonical_order(ctx, hyp_terms)
-            used = [used[k] for k in order]
-            hyp_terms = [hyp_terms[k] for k in order]
+            if len(used) > 1:
+                order = canonical_order(ctx, hyp_terms)
+                used = [used[k] for k in order]
+                hyp_terms = [hyp_terms[k] for k in order]
             key = ordered_statement_hash(ctx, hyp_terms, concl)
-            if key in self.lemmas:
-                made.append(("lemma", self.lemmas[key], used))
-                self.stats["duplicates"] += 1
+            known = lemmas.get(key)
+            if known is not None:
+                made.append(("lemma", known, used))
+                stats["duplicates"] += 1
                 continue
-            if key in self.excluded:
+            if key in excluded:
                 made.append(None)
-                self.stats["excluded"] += 1
+                stats["excluded"] += 1
                 continue
             # the proof: each premise's lemma, then this step's assertion
             local = {h: k for k, h in enumerate(used)}
@@ -260,30 +269,34 @@ class Extractor:
                 if m[0] == "hyp":
                     refs.append(-1 - local[m[1]])
                     continue
-                found = self._instance(m[1], replay.conclusions[p], m[2], replay)
+                lemma = m[1]
+                found = self._instance(lemma, conclusions[p], m[2], replay)
                 if found is None:
                     break
-                lemma, (subst, lemma_hyps) = m[1], found
-                steps.append(Step(lemma.label, tuple(subst[v] for v in lemma.floats),
-                                  tuple(-1 - local[h] for h in lemma_hyps)))
+                subst, lemma_hyps = found
+                steps.append(Step(lemma.label, tuple([subst[v] for v in lemma.floats]),
+                                  tuple([-1 - local[h] for h in lemma_hyps])))
                 refs.append(len(steps) - 1)
-                depth = max(depth, self._depth.get(lemma.label, 1))
+                d = depths.get(lemma.label, 1)
+                if d > depth:
+                    depth = d
             else:
                 steps.append(Step(step.label, step.floats, tuple(refs)))
             disjoint = None if len(refs) < len(step.premises) else \
-                disjoint_needed(ctx, steps, self.generated)
+                disjoint_needed(ctx, steps, generated)
             if disjoint is None:
                 made.append(None)
-                self.stats["skipped"] += 1
+                stats["skipped"] += 1
                 continue
-            thm = Theorem(st.typecode, tuple(hyp_terms), concl, tuple(steps), disjoint, depth + 1,
-                          "extract", label=f"pg.{key:016x}", hash=key,
+            label = f"pg.{key:016x}"
+            thm = Theorem(typecode, tuple(hyp_terms), concl, tuple(steps), disjoint, depth + 1,
+                          "extract", label=label, hash=key,
                           restates=ctx.known.get(key), meta={"source": st.label, "step": i})
             a = as_assertion(ctx, thm, self.position)
             self.position += 1
-            self.lemmas[key] = a
-            self.generated[thm.label] = a
-            self._depth[thm.label] = thm.depth
+            lemmas[key] = a
+            generated[label] = a
+            depths[label] = depth + 1
             made.append(("lemma", a, used))
             yield thm
 
@@ -314,7 +327,6 @@ class Extractor:
         source hypotheses `hyps`), and which source hypothesis stands for
         each of the lemma's.  Hypotheses tied in canonical order may pair up
         either way; small ties are tried every way."""
-        import itertools
         kit = self.ctx.kit
         base = kit.match(lemma.conclusion, conclusion)
         if base is None:

@@ -81,6 +81,20 @@ def bucket(value: int) -> int:
     return max(0, int(math.log2(max(1, value))))
 
 
+def histograms(theorems: list[Theorem]) -> dict[str, dict[int, int]]:
+    """Per metric: bucket -> count of `theorems` in it."""
+    hist: dict[str, dict[int, int]] = {m: {} for m in METRICS}
+    buckets: dict[int, int] = {}     # value -> bucket, for values seen
+    for m, counts in hist.items():
+        for t in theorems:
+            v = metric(t, m)
+            b = buckets.get(v)
+            if b is None:
+                b = buckets[v] = bucket(v)
+            counts[b] = counts.get(b, 0) + 1
+    return hist
+
+
 def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None,
              progress: Optional[Callable[[int, int], None]] = None) -> Result:
     if config.generator not in ("forward", "extract"):
@@ -104,11 +118,7 @@ def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None
                                         excluded_hashes, stats, progress)
     buckets: dict = {}
     chosen = select(pool, config, buckets)
-    hist: dict[str, dict[int, int]] = {m: {} for m in METRICS}
-    for t in chosen:
-        for m in METRICS:
-            b = bucket(metric(t, m))
-            hist[m][b] = hist[m].get(b, 0) + 1
+    hist = histograms(chosen)
     stats["restatements"] = sum(1 for t in chosen if t.restates)
     stats["selection"] = {str(k): v for k, v in sorted(buckets.items())}
     stats["seconds"] = round(time.perf_counter() - start, 3)
