@@ -246,6 +246,10 @@ def _library_labels(ctx, spec):
     return [a.label for a in library(ctx, spec)]
 
 
+#: extract: theorems made between young collections (see `_old_generations_left_alone`)
+_YOUNG_EVERY = 100
+
+
 def _run_extract(db, ctx, config, want, excluded_labels, excluded_hashes, stats, progress):
     sources = [s for s in ctx.syn.statements if s.kind == "p"]
     sources = sources[config.first_proof:]
@@ -273,10 +277,18 @@ def _run_extract(db, ctx, config, want, excluded_labels, excluded_hashes, stats,
         if progress:
             progress(min(len(pool), want), want)
 
+    paused = not gc.isenabled()
+    young = 0            # pending theorems at the last young collection
     for st in sources:
         for thm in ex.theorems(st):
             pending.append(thm)
+        if paused and len(pending) - young >= _YOUNG_EVERY:
+            # while what was just made is still in the cache: cheaper than
+            # one collection per kernel batch
+            gc.collect(0)
+            young = len(pending)
         if len(pending) >= config.batch:
+            young = 0
             flush()
             if len(pool) >= want:
                 break
