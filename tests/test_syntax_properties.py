@@ -254,6 +254,7 @@ def test_fast_canonical_and_hash_agree_with_the_reference(data):
     assert fast.structural_hash(stmt) == ref.structural_hash(stmt) == structural_hash(g, stmt)
     canon = ref.canonical(stmt)[0]
     assert fast.structural_hash(canon) == structural_hash(g, canon)
+    assert fast.canonical_hash(stmt) == ref.canonical_hash(stmt) == structural_hash(g, canon)
 
 
 def test_structural_hash_is_pinned():

@@ -160,13 +160,12 @@ def canonical_statement(ctx: Context, hypotheses: Sequence[Term], conclusion: Te
 
 
 def statement_hash(ctx: Context, hypotheses: Sequence[Term], conclusion: Term) -> int:
-    hyps, concl, _ = canonical_statement(ctx, hypotheses, conclusion)
-    return ctx.kit.structural_hash(list(hyps) + [concl])
+    """The structural hash of `canonical_statement`."""
+    keyed = [hypotheses[i] for i in canonical_order(ctx, hypotheses)]
+    return ctx.kit.canonical_hash(keyed + [conclusion])
 
 
 def ordered_statement_hash(ctx: Context, hypotheses: Sequence[Term], conclusion: Term) -> int:
     """`statement_hash` of hypotheses already in canonical order (as
     `canonical_order` puts them; ordering them again changes nothing)."""
-    kit = ctx.kit
-    terms, _ = kit.canonical(list(hypotheses) + [conclusion])
-    return kit.structural_hash(terms)
+    return ctx.kit.canonical_hash(list(hypotheses) + [conclusion])

@@ -313,7 +313,7 @@ cdef class FastTermKit:
 
     def structural_hash(self, terms):
         """Same as `terms.structural_hash(g, terms)`."""
-        cdef Py_ssize_t i, n, size = 0, pos = 0, m
+        cdef Py_ssize_t i, n, size = 0
         cdef tuple t
         cdef long node
         cdef bytes name
@@ -334,6 +334,50 @@ cdef class FastTermKit:
             parts.append(None)
             if n == 0:
                 size += 1
+        return self._digest(parts, size)
+
+    def canonical_hash(self, terms):
+        """Same as `structural_hash(canonical(terms)[0])`, without making
+        the renamed terms: each variable's canonical name is written as it
+        is met."""
+        cdef Py_ssize_t i, n, size = 0, k
+        cdef tuple t
+        cdef long node
+        cdef bytes name
+        cdef list parts = []
+        cdef list renamed = []     # canonical name of the k-th variable met
+        cdef dict counts = {}
+        cdef dict index = {}       # variable -> k
+        for term in terms:
+            t = term if type(term) is tuple else tuple(term)
+            n = PyTuple_GET_SIZE(t)
+            for i in range(n):
+                x = <object> PyTuple_GET_ITEM(t, i)
+                node = <long> x
+                if node >= 0:
+                    if node >= self.nrules:
+                        raise IndexError(f"no rule {node}")
+                    name = <bytes> self.rule_names[node]
+                else:
+                    kk = index.get(x)
+                    if kk is None:
+                        ty = self._type(node)
+                        c = counts.get(ty, 0)
+                        counts[ty] = c + 1
+                        index[x] = len(renamed)
+                        name = self._var_name(-1 - <long> self._canonical_variable(ty, c))
+                        renamed.append(name)
+                    else:
+                        name = <bytes> renamed[<Py_ssize_t> kk]
+                parts.append(name)
+                size += PyBytes_GET_SIZE(name) + 1
+            parts.append(None)
+            if n == 0:
+                size += 1
+        return self._digest(parts, size)
+
+    cdef object _digest(self, list parts, Py_ssize_t size):
+        cdef Py_ssize_t pos = 0, m
         cdef bytes data = PyBytes_FromStringAndSize(NULL, size)
         cdef char* buf = PyBytes_AS_STRING(data)
         cdef bint first = True

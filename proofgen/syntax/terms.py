@@ -164,6 +164,11 @@ class TermKit:
         """`structural_hash(g, terms)` (the C kit has its own)."""
         return structural_hash(self.g, terms)
 
+    def canonical_hash(self, terms: Sequence[Sequence[int]]) -> int:
+        """`structural_hash(g, canonical(g, terms)[0])`: the hash of the
+        terms up to renaming (the C kit does it in one pass)."""
+        return structural_hash(self.g, canonical(self.g, terms)[0])
+
     def _walk(self, t: Term, s: Subst) -> Term:
         while len(t) == 1 and t[0] < 0 and t[0] in s:
             t = s[t[0]]
