@@ -246,6 +246,17 @@ def test_batch_text_is_the_blocks_one_by_one():
         NewTheorem("t.m", "|- ph", "x", [], [["x", 3]]),
         NewTheorem("t.n", "|- ph", "x", [("", "|- ph")]),
         NewTheorem("t.o", "", "x"),
+        NewTheorem("t.p", " |- ph", "x"),
+        NewTheorem("t.q", "|- ph ", "x"),
+        NewTheorem("t.r", "|- ph\tps", "x"),
+        NewTheorem("t.s", "|- ph\x7f", "x"),
+        NewTheorem("t.t", "|- \u03c6", "x"),
+        NewTheorem("t.u", "|- ph", "x", [("t.u.1", "")]),
+        NewTheorem("t.v", "|- ph", "x", [("t.v.1", "|- ph ")]),
+        NewTheorem("t.w", "|- ph", "x", [], [["x", ""]]),
+        NewTheorem("t.x", "|- ph", "x", [], [["x y"]]),
+        NewTheorem("t.y", "|- ph", "x", [], [["x", "$y"]]),
+        NewTheorem("t.z", "|- ph", "x", [], [["x\x00"]]),
     ]
 
     def one_by_one(ts):
@@ -258,3 +269,14 @@ def test_batch_text_is_the_blocks_one_by_one():
     for batch in ([plain], [plain, plain], odd, [plain] + odd) + tuple([plain, b] for b in bad):
         assert _blocks_or_error(_blocks, fresh(batch)) == \
             _blocks_or_error(one_by_one, fresh(batch)), batch
+
+
+def test_batch_math_text_check_is_the_regex_on_each_item():
+    from proofgen.kernel.api import _MATH, _MATH_TEXT, _all_math_text
+    rnd = random.Random(1)
+    alphabet = ["a", "b", "$", " ", "\n", "\t", "\x7f", "\x00", "~", "!", "\u03c6"]
+    for _ in range(20000):
+        items = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 4)))
+                 for _ in range(rnd.randint(1, 3))]
+        for sep, pattern in ((" ", _MATH_TEXT), ("", _MATH)):
+            assert _all_math_text(items, sep) == all(pattern.fullmatch(i) for i in items), items

@@ -258,8 +258,8 @@ def _blocks(theorems: Sequence[NewTheorem]) -> str:
             exprs.append(concl)
             out.append(f"  {t.label} $p {concl} $= {proof} $.\n$}}\n")
         else:
-            if _all_match(_LABELS, labels) and _all_match(_MATH_TEXTS, exprs) and \
-                    (not words or _all_match(_MATH_WORDS, words)):
+            if _all_match(_LABELS, labels) and _all_math_text(exprs, " ") and \
+                    (not words or _all_math_text(words, "")):
                 return "".join(out)
     except TypeError:  # not plain text: the general path
         pass
@@ -271,6 +271,24 @@ def _all_match(pattern: re.Pattern, items: list[str]) -> bool:
     an item holding a line break fails)."""
     text = "\n".join(items)
     return pattern.fullmatch(text) is not None and text.count("\n") == len(items) - 1
+
+
+def _all_math_text(items: list[str], sep: str) -> bool:
+    """Every item is math symbols (printable ASCII but `$`) separated by
+    single `sep` (" " for expressions: `_MATH_TEXT`; "" for one symbol:
+    `_MATH`).  String scans over the items one a line, instead of a regex:
+    the text of a batch is long."""
+    text = "\n".join(items)
+    if not text.isascii() or "$" in text or text.count("\n") != len(items) - 1:
+        return False
+    if not text.replace("\n", "x").isprintable():   # ASCII: 0x20-0x7e only
+        return False
+    if "\n\n" in text or text[:1] in ("", "\n") or text[-1] == "\n":
+        return False        # an empty item
+    if not sep:
+        return " " not in text
+    return not (text[0] == " " or text[-1] == " " or "  " in text or " \n" in text
+                or "\n " in text)
 
 
 def _owners(theorems: Sequence[NewTheorem]) -> dict[str, int]:
@@ -287,10 +305,8 @@ _MATH = re.compile(r"[\x21-\x23\x25-\x7e]+")
 # symbols separated by single spaces: such text is its own normal form
 _MATH_TEXT = re.compile(r"[\x21-\x23\x25-\x7e]+(?: [\x21-\x23\x25-\x7e]+)*")
 _LABEL = re.compile(r"[A-Za-z0-9._-]+")
-# the same, over many labels / expressions / symbols, one a line
+# the same, over many labels, one a line
 _LABELS = re.compile(r"[A-Za-z0-9._-]+(?:\n[A-Za-z0-9._-]+)*")
-_MATH_TEXTS = re.compile(_MATH_TEXT.pattern + r"(?:\n" + _MATH_TEXT.pattern + ")*")
-_MATH_WORDS = re.compile(r"[\x21-\x23\x25-\x7e]+(?:\n[\x21-\x23\x25-\x7e]+)*")
 
 
 def _symbols(expr: str | Sequence[str], what: str) -> list[str]:
