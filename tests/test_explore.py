@@ -102,6 +102,19 @@ def test_log_uniform_depth_fills_the_deepest_bucket():
     assert max(hist.values()) <= 2 * len(result.theorems) / len(hist)
 
 
+def test_histograms_count_each_theorem_in_the_bucket_of_its_metric():
+    from proofgen.explore.run import METRICS, bucket, histograms, metric
+    _, _, result = run(GenerateConfig(count=300, seed=4))
+    want = {m: {} for m in METRICS}
+    for t in result.theorems:
+        for m in METRICS:
+            b = bucket(metric(t, m))
+            want[m][b] = want[m].get(b, 0) + 1
+    got = histograms(result.theorems)
+    assert got == want == result.histograms
+    assert [list(got[m]) for m in METRICS] == [list(want[m]) for m in METRICS]
+
+
 def test_targets_share_buckets_by_weight():
     for target, ratio in (("uniform", 2.0), ("log-uniform", 1.0)):
         _, _, result = run(GenerateConfig(count=300, seed=3, target=target, metric="length"))

@@ -331,6 +331,8 @@ class Extractor:
         base = kit.match(lemma.conclusion, conclusion)
         if base is None:
             return None
+        if not hyps:
+            return base, []
         orders = [hyps] if len(hyps) > 5 else itertools.permutations(hyps)
         for order in orders:
             subst = base
