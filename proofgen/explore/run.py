@@ -152,7 +152,7 @@ def _old_generations_left_alone():
     try:
         yield
     finally:
-        if not frozen and gc.get_freeze_count():
+        if not frozen:
             gc.unfreeze()
         if enabled:
             gc.enable()
