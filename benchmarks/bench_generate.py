@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from proofgen.explore.context import Context  # noqa: E402
 from proofgen.explore.run import GenerateConfig, generate  # noqa: E402
-from proofgen.kernel import load  # noqa: E402
+from proofgen.kernel import GENERATION_LIMITS, load  # noqa: E402
 
 
 def cpu() -> float:
@@ -62,7 +62,7 @@ def main() -> int:
         fields.append(f"metamath_verify_s={mm:.2f}")
 
     t = cpu()
-    db = load(args.db)
+    db = load(args.db, limits=GENERATION_LIMITS)
     ctx = Context.of(db)
     setup = cpu() - t
     print(f"setup: read, parse and index {os.path.basename(args.db)}: {setup:.1f} CPU s")
@@ -78,7 +78,7 @@ def main() -> int:
               f"{rate:,.0f}/core-s (goal >= 1,000: {'met' if rate >= 1000 else 'MISSED'}); "
               f"{r.stats['attempts']} attempts, {r.stats['rejected']} rejected by the kernel")
         fields.append(f"forward_per_core_s={rate:.0f}")
-        db = load(args.db)
+        db = load(args.db, limits=GENERATION_LIMITS)
         ctx = Context.of(db)
 
     if "depth" in parts:
@@ -93,7 +93,7 @@ def main() -> int:
               f"{deepest} holds {share:.1%} (goal >= 5%: {'met' if share >= 0.05 else 'MISSED'}); "
               f"{len(r.theorems) / spent:,.0f}/core-s")
         fields.append(f"deepest_share={share:.3f}")
-        db = load(args.db)
+        db = load(args.db, limits=GENERATION_LIMITS)
         ctx = Context.of(db)
 
     if "extract" not in parts:
@@ -109,8 +109,10 @@ def main() -> int:
     rate = len(r.theorems) / spent
     print(f"extract: {proofs} proofs -> {r.stats['candidates']} steps, "
           f"{len(r.theorems)} distinct verified theorems in {spent:.2f} CPU s = "
-          f"{rate:,.0f}/core-s (goal >= 20,000: {'met' if rate >= 20000 else 'MISSED'})")
+          f"{rate:,.0f}/core-s (goal >= 20,000: {'met' if rate >= 20000 else 'MISSED'}); "
+          f"{r.stats['rejected']} rejected by the kernel")
     fields.append(f"extract_per_core_s={rate:.0f}")
+    fields.append(f"extract_rejected={r.stats['rejected']}")
     fields.append(f"extract_distinct={len(r.theorems)}")
     print("RESULT " + " ".join(fields))
     return 0

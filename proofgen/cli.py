@@ -8,7 +8,7 @@ import sys
 import time
 
 from . import __version__
-from .kernel import ENGINES, Limits, fast_engine_available, load
+from .kernel import ENGINES, GENERATION_LIMITS, Limits, fast_engine_available, load
 
 EXIT_INTERNAL = 3
 
@@ -295,7 +295,8 @@ def cmd_generate(args) -> int:
                             exclude=tuple(exclude), proofs=args.proofs)
     job = JobConfig(config, styles, unit_size=args.unit_size, units=args.units,
                     partitions=args.partitions)
-    db = load(db_path, engine="cython" if fast_engine_available() else "python")
+    db = load(db_path, engine="cython" if fast_engine_available() else "python",
+              limits=GENERATION_LIMITS)
     errors = [d for d in db.read_diagnostics if d.severity == "error"]
     report = db.verify(jobs=os.cpu_count() or 1)
     if errors or report.errors:
@@ -354,6 +355,11 @@ def cmd_generate(args) -> int:
     hist = manifest["histograms"][args.metric]
     print(f"  {args.metric} buckets (2^k..2^(k+1)-1): " +
           ", ".join(f"{2 ** int(k)}+: {v}" for k, v in hist.items()), file=sys.stderr)
+    if manifest["rejected_by_kernel"]:
+        # true theorems the kernel refused: a bug or a resource limit; never shipped
+        print(f"  warning: the kernel rejected {manifest['rejected_by_kernel']:,} generated "
+              "theorems (not shipped); first: " +
+              "; ".join(manifest.get("rejections", [])[:3]), file=sys.stderr)
     if manifest["theorems"] < args.count and args.generator == "forward":
         print(f"  fewer theorems than asked ({args.count}): the generator ran out of new "
               "results; widen --library or raise --max-symbols", file=sys.stderr)

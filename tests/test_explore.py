@@ -15,7 +15,7 @@ from proofgen.explore.forward import ForwardConfig
 from proofgen.emit.shards import read_shard
 from proofgen.explore.run import GenerateConfig, bucket, generate, metric
 from proofgen.explore.theorem import as_assertion, new_theorem
-from proofgen.kernel import load
+from proofgen.kernel import DEFAULT_LIMITS, load
 
 from conftest import DATABASES, metamath_available
 
@@ -375,3 +375,35 @@ def test_c_replay_agrees_with_the_reference_on_odd_proofs():
         reference_logical_steps(ctx, bad)
     with pytest.raises(ValueError):
         logical_steps(ctx, bad)
+
+
+def test_generation_has_room_for_the_disjoint_pairs_of_kept_theorems():
+    """Every kept theorem stores its $d pairs in the kernel; under the
+    limits for reading files, a long run (all of set.mm: ~700,000 kept
+    theorems) would reach max_disjoint_pairs and lose true theorems to E0901.
+    Here a tight limit shows the mechanism on hilbert.mm."""
+    from proofgen.kernel import GENERATION_LIMITS, Limits
+    from proofgen.run.tasks import load_state
+    config = GenerateConfig(generator="extract", count=10_000)
+    tight = load(HILBERT, limits=Limits(max_disjoint_pairs=16))
+    lost = generate(tight, config, Context.of(tight))
+    assert lost.stats["rejected"] > 0 and "max_disjoint_pairs" in lost.stats["rejections"][0]
+    db = load(HILBERT, limits=GENERATION_LIMITS)
+    kept = generate(db, config, Context.of(db))
+    assert kept.stats["rejected"] == 0 and len(kept.theorems) > 0
+    assert GENERATION_LIMITS.max_disjoint_pairs >= 16 * DEFAULT_LIMITS.max_disjoint_pairs
+    # workers load with the generation limits
+    assert load_state(HILBERT)[0].limits == GENERATION_LIMITS
+
+
+def test_kernel_rejections_are_reported_not_shipped(tmp_path, monkeypatch, capsys):
+    import proofgen.cli
+    from proofgen.kernel import Limits
+    monkeypatch.setattr(proofgen.cli, "GENERATION_LIMITS", Limits(max_disjoint_pairs=16))
+    out = tmp_path / "run"
+    assert main(["generate", "--generator", "extract", "--count", "1000", "--out", str(out),
+                 "--styles", "mm"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: the kernel rejected" in err and "max_disjoint_pairs" in err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["rejected_by_kernel"] > 0 and manifest["rejections"]

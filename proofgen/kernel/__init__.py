@@ -4,8 +4,8 @@ Imports nothing from the rest of proofgen.
 """
 from .api import Database, ENGINES, fast_engine_available, load, verify_file
 from .diagnostics import CODES, Diagnostic
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, GENERATION_LIMITS, Limits
 from .model import Frame, Proof, Report, Statement
 
 __all__ = ["Database", "ENGINES", "fast_engine_available", "load", "verify_file", "CODES",
-           "Diagnostic", "DEFAULT_LIMITS", "Limits", "Frame", "Proof", "Report", "Statement"]
+           "Diagnostic", "DEFAULT_LIMITS", "GENERATION_LIMITS", "Limits", "Frame", "Proof", "Report", "Statement"]

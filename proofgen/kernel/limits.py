@@ -31,6 +31,11 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
+#: for a database the factory extends: every kept generated theorem stores
+#: its $d pairs, and extracting all of set.mm keeps ~700,000 theorems, more
+#: $d pairs than a database read from a file ever needs (8 bytes a pair)
+GENERATION_LIMITS = Limits(max_disjoint_pairs=1 << 26)
+
 
 class ResourceError(Exception):
     """Raised inside an engine when a limit is hit: args are (message, byte

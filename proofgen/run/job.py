@@ -321,6 +321,7 @@ def _manifest(lay: Layout, job: JobConfig, db_path: str, db_sha: str, units: lis
         "cpu_seconds": {k: round(v, 3) for k, v in cpu.items()},
         "rejected_by_kernel": sum(generated[u.unit]["stats"].get("rejected", 0)
                                   for u in units),
+        "rejections": [r for u in units for r in generated[u.unit].get("rejections", [])][:10],
         "executor": executor,
     }
     write_json(lay.path("manifest.json"), manifest)

@@ -295,8 +295,8 @@ def _final_theorems(lay: Layout, u: int, kept: set[str]) -> dict:
 def load_state(db_path: str, db=None, ctx=None) -> tuple:
     """(database, context, notation, token counter): what a worker keeps."""
     from ..explore.context import Context
-    from ..kernel import load
-    db = db if db is not None else load(db_path)
+    from ..kernel import GENERATION_LIMITS, load
+    db = db if db is not None else load(db_path, limits=GENERATION_LIMITS)
     ctx = ctx if ctx is not None else Context.of(db)
     state = db, ctx, Notation.of(ctx.syn, db.sources), TokenCounter()
     # The loaded database is millions of long-lived objects: keep the cyclic
