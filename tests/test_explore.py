@@ -407,3 +407,29 @@ def test_kernel_rejections_are_reported_not_shipped(tmp_path, monkeypatch, capsy
     assert "warning: the kernel rejected" in err and "max_disjoint_pairs" in err
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["rejected_by_kernel"] > 0 and manifest["rejections"]
+
+
+@settings(max_examples=int(6 * float(os.environ.get("PROOFGEN_TEST_SCALE", "1"))), deadline=None)
+@given(first=st.integers(0, 40_000))
+def test_c_extract_loop_agrees_with_the_reference_on_set_mm(first):
+    from proofgen.explore.extract import Extractor
+    _, ctx = set_mm_context()
+    proved = [s for s in ctx.syn.statements if s.kind == "p"]
+    first %= len(proved) - 60
+    sources = proved[first:first + 60]
+    fast, ref = Extractor(ctx), Extractor(ctx)
+    assert fast._loop is not None
+    # a few excluded statements, so that path is taken too
+    probe = [t.hash for s in sources[:10] for t in Extractor(ctx).reference_theorems(s)]
+    fast.excluded = ref.excluded = frozenset(probe[::7])
+    for s in sources:
+        a, b = list(fast.theorems(s)), list(ref.reference_theorems(s))
+        assert [vars(t) for t in a] == [vars(t) for t in b]
+    assert fast.stats == ref.stats
+    assert fast.position == ref.position
+    assert fast._depth == ref._depth
+    assert list(fast.lemmas) == list(ref.lemmas)
+    for key, x in fast.lemmas.items():
+        y = ref.lemmas[key]
+        assert x == y and vars(x) == vars(y)
+    assert list(fast.generated) == list(ref.generated)

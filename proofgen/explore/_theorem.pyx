@@ -630,3 +630,244 @@ cdef class DisjointFinder:
         finally:
             free(vx)
             free(vy)
+
+
+cdef object _PERMUTATIONS = None
+
+
+cdef class ExtractLoop:
+    """`Extractor.theorems` in C: same theorems, same lemmas and statistics
+    as the plain Python `Extractor.reference_theorems`, which stays the
+    reference (tests hold both to that).  Returns the theorems of one
+    proof as a list."""
+    cdef object ex, ctx, logical_steps, disjoint_needed, assertion_class
+    cdef object step_class, theorem_class
+    cdef object canonical_hash, canonical_term, match
+    cdef dict lemmas, generated, depths, known, float_position, stats
+
+    def __init__(self, ex, logical_steps, disjoint_needed, step_class, theorem_class,
+                 assertion_class):
+        global _PERMUTATIONS
+        if _PERMUTATIONS is None:
+            import itertools
+            _PERMUTATIONS = itertools.permutations
+        self.ex = ex
+        self.ctx = ex.ctx
+        self.logical_steps = logical_steps
+        self.disjoint_needed = disjoint_needed
+        self.step_class = step_class
+        self.theorem_class = theorem_class
+        self.assertion_class = assertion_class
+        kit = self.ctx.kit
+        self.canonical_hash = kit.canonical_hash
+        self.canonical_term = kit.canonical_term
+        self.match = kit.match
+        self.lemmas = ex.lemmas
+        self.generated = ex.generated
+        self.depths = ex._depth
+        self.stats = ex.stats
+        self.known = self.ctx.known
+        self.float_position = self.ctx.float_position
+
+    cdef object _step(self, label, floats, premises):
+        s = self.step_class.__new__(self.step_class)
+        d = s.__dict__
+        d["label"] = label
+        d["floats"] = floats
+        d["premises"] = premises
+        return s
+
+    cdef object _instance(self, lemma, conclusion, list hyps, list sources):
+        match = self.match
+        base = match(lemma.conclusion, conclusion)
+        if base is None:
+            return None
+        if not hyps:
+            return base, []
+        essentials = lemma.essentials
+        orders = [hyps] if len(hyps) > 5 else _PERMUTATIONS(hyps)
+        for order in orders:
+            subst = base
+            for h, src in zip(essentials, order):
+                subst = match(h, sources[src], subst)
+                if subst is None:
+                    break
+            if subst is not None:
+                return subst, list(order)
+        return None
+
+    cdef object _assertion(self, str label, typecode, tuple hyps, tuple concl, disjoint,
+                           long long position):
+        mand_vars = variables_of(list(hyps) + [concl])
+        floats = sorted(mand_vars, key=self.float_position.__getitem__)
+        frame = [("f", v) for v in floats]
+        frame += [("e", h) for h in hyps]
+        if disjoint:
+            mand = set(mand_vars)
+            dj = frozenset([p for p in disjoint if p[0] in mand and p[1] in mand])
+        else:
+            dj = frozenset()
+        a = self.assertion_class.__new__(self.assertion_class)
+        d = a.__dict__
+        d["label"] = label
+        d["typecode"] = typecode
+        d["frame"] = tuple(frame)
+        d["conclusion"] = concl
+        d["disjoint"] = dj
+        d["kind"] = "g"
+        d["position"] = position
+        d["essentials"] = list(hyps)
+        d["floats"] = floats
+        return a
+
+    def theorems(self, st):
+        replay = self.logical_steps(self.ctx, st)
+        if replay is None:
+            return []
+        cdef list out = []
+        cdef list rsteps = replay.steps
+        cdef list conclusions = replay.conclusions
+        cdef list sources = replay.hypotheses
+        cdef Py_ssize_t nsteps = len(rsteps), i, k, nused
+        cdef long p, depth, dl
+        cdef long candidates = 0, skipped = 0, trivial = 0, duplicates = 0, excluded_n = 0
+        cdef long long position = self.ex.position
+        cdef list made_kind = []      # 0 skipped, 1 a source hypothesis, 2 a lemma
+        cdef list made_hyp = []       # kind 1: the source hypothesis index
+        cdef list made_lemma = []     # kind 2: the Assertion
+        cdef list made_used = []      # kind 2: its hypotheses as source indices
+        cdef list used, hyp_terms, steps, refs
+        cdef dict local
+        cdef set seen
+        cdef tuple premises
+        lemmas = self.lemmas
+        generated = self.generated
+        depths = self.depths
+        excluded = self.ex.excluded
+        typecode = st.typecode
+        source_label = st.label
+        ctx = self.ctx
+        try:
+            for i in range(nsteps):
+                step = rsteps[i]
+                candidates += 1
+                concl = conclusions[i]
+                premises = step.premises
+                # the source hypotheses step i rests on (through its premises' lemmas)
+                seen = set()
+                for q in premises:
+                    p = q
+                    if p < 0:
+                        seen.add(-1 - p)
+                        continue
+                    kind = made_kind[p]
+                    if kind == 0:
+                        seen = None
+                        break
+                    if kind == 1:
+                        seen.add(made_hyp[p])
+                    else:
+                        seen.update(made_used[p])
+                if seen is None:
+                    made_kind.append(0); made_hyp.append(None)
+                    made_lemma.append(None); made_used.append(None)
+                    skipped += 1
+                    continue
+                used = sorted(seen)
+                nused = len(used)
+                hyp_terms = [sources[h] for h in used]
+                if concl in hyp_terms:
+                    made_kind.append(1); made_hyp.append(used[hyp_terms.index(concl)])
+                    made_lemma.append(None); made_used.append(None)
+                    trivial += 1
+                    continue
+                if nused > 1:
+                    canon = self.canonical_term
+                    keys = [(canon(h), len(h)) for h in hyp_terms]
+                    order = sorted(range(nused), key=keys.__getitem__)
+                    used = [used[k] for k in order]
+                    hyp_terms = [hyp_terms[k] for k in order]
+                key = self.canonical_hash(hyp_terms + [concl])
+                known = lemmas.get(key)
+                if known is not None:
+                    made_kind.append(2); made_hyp.append(None)
+                    made_lemma.append(known); made_used.append(used)
+                    duplicates += 1
+                    continue
+                if key in excluded:
+                    made_kind.append(0); made_hyp.append(None)
+                    made_lemma.append(None); made_used.append(None)
+                    excluded_n += 1
+                    continue
+                # the proof: each premise's lemma, then this step's assertion
+                local = {}
+                for k in range(nused):
+                    local[used[k]] = k
+                steps = []
+                refs = []
+                depth = 0
+                complete = True
+                for q in premises:
+                    p = q
+                    if p < 0:
+                        refs.append(-1 - <long> local[-1 - p])
+                        continue
+                    kind = made_kind[p]
+                    if kind == 1:
+                        refs.append(-1 - <long> local[made_hyp[p]])
+                        continue
+                    lemma = made_lemma[p]
+                    found = self._instance(lemma, conclusions[p], made_used[p], sources)
+                    if found is None:
+                        complete = False
+                        break
+                    subst, lemma_hyps = found
+                    steps.append(self._step(lemma.label,
+                                            tuple([subst[v] for v in lemma.floats]),
+                                            tuple([-1 - <long> local[h] for h in lemma_hyps])))
+                    refs.append(len(steps) - 1)
+                    dl = depths.get(lemma.label, 1)
+                    if dl > depth:
+                        depth = dl
+                if complete:
+                    steps.append(self._step(step.label, step.floats, tuple(refs)))
+                    disjoint = self.disjoint_needed(ctx, steps, generated)
+                else:
+                    disjoint = None
+                if disjoint is None:
+                    made_kind.append(0); made_hyp.append(None)
+                    made_lemma.append(None); made_used.append(None)
+                    skipped += 1
+                    continue
+                label = "pg.%016x" % (key,)
+                hyps = tuple(hyp_terms)
+                thm = self.theorem_class.__new__(self.theorem_class)
+                d = thm.__dict__
+                d["typecode"] = typecode
+                d["hypotheses"] = hyps
+                d["conclusion"] = concl
+                d["steps"] = tuple(steps)
+                d["disjoint"] = disjoint
+                d["depth"] = depth + 1
+                d["generator"] = "extract"
+                d["label"] = label
+                d["hash"] = key
+                d["restates"] = self.known.get(key)
+                d["meta"] = {"source": source_label, "step": i}
+                a = self._assertion(label, typecode, hyps, concl, disjoint, position)
+                position += 1
+                lemmas[key] = a
+                generated[label] = a
+                depths[label] = depth + 1
+                made_kind.append(2); made_hyp.append(None)
+                made_lemma.append(a); made_used.append(used)
+                out.append(thm)
+        finally:
+            self.ex.position = position
+            stats = self.stats
+            stats["candidates"] += candidates
+            stats["duplicates"] += duplicates
+            stats["trivial"] += trivial
+            stats["excluded"] += excluded_n
+            stats["skipped"] += skipped
+        return out

@@ -212,8 +212,24 @@ class Extractor:
                       "skipped": 0}
         self.position = 10 ** 9
         self._depth: dict[str, int] = {}
+        try:
+            from ._theorem import ExtractLoop
+        except ImportError:  # pragma: no cover - build problem
+            self._loop = None
+        else:
+            self._loop = ExtractLoop(self, logical_steps, disjoint_needed, Step, Theorem,
+                                     Assertion)
 
     def theorems(self, st: Statement) -> Iterator[Theorem]:
+        """The theorems `st`'s proof gives, in order.  In C when the
+        extension is built (`_theorem.ExtractLoop`), else by
+        `reference_theorems`."""
+        if self._loop is None:
+            return self.reference_theorems(st)
+        return iter(self._loop.theorems(st))
+
+    def reference_theorems(self, st: Statement) -> Iterator[Theorem]:
+        """`theorems` in plain Python: the reference for `_theorem.ExtractLoop`."""
         ctx = self.ctx
         replay = logical_steps(ctx, st)
         if replay is None:
