@@ -433,3 +433,22 @@ def test_c_extract_loop_agrees_with_the_reference_on_set_mm(first):
         y = ref.lemmas[key]
         assert x == y and vars(x) == vars(y)
     assert list(fast.generated) == list(ref.generated)
+
+
+@settings(max_examples=int(6 * float(os.environ.get("PROOFGEN_TEST_SCALE", "1"))), deadline=None)
+@given(first=st.integers(0, 40_000))
+def test_c_new_theorem_agrees_with_the_reference_on_set_mm(first):
+    from proofgen.explore.extract import Extractor
+    from proofgen.explore.theorem import _c_new_theorem, reference_new_theorem
+    _, ctx = set_mm_context()
+    assert _c_new_theorem is not None
+    proved = [s for s in ctx.syn.statements if s.kind == "p"]
+    first %= len(proved) - 30
+    ex = Extractor(ctx)
+    made = [t for s in proved[first:first + 30] for t in ex.theorems(s)]
+    assert made
+    for t in made:
+        fast, ref = new_theorem(ctx, t, ex.generated), reference_new_theorem(ctx, t, ex.generated)
+        assert fast == ref and vars(fast) == vars(ref)
+        assert type(fast.hypotheses) is type(ref.hypotheses)
+        assert type(fast.disjoint) is type(ref.disjoint)

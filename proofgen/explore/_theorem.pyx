@@ -871,3 +871,48 @@ cdef class ExtractLoop:
             stats["excluded"] += excluded_n
             stats["skipped"] += skipped
         return out
+
+
+def new_theorem(ctx, writer, thm, extra, new_theorem_class):
+    """Same as `theorem.reference_new_theorem(ctx, thm, extra)`, with
+    `writer` the context's `ProofWriter`."""
+    cdef Py_ssize_t i, n
+    cdef tuple hyps = thm.hypotheses
+    cdef list hyp_labels, hyp_texts
+    cdef dict cd
+    label = thm.label
+    n = len(hyps)
+    hyp_labels = ["%s.%d" % (label, i + 1) for i in range(n)]
+    mand, labels, letters = writer.metamath_proof(thm, hyp_labels, extra)
+    proof = "( " + " ".join(labels) + " ) " + letters
+    disjoint = thm.disjoint
+    if disjoint:
+        names = ctx.syn.grammar.variables
+        groups = [[names[-1 - a].name, names[-1 - b].name] for a, b in sorted(disjoint)]
+    else:
+        groups = []
+    tc = thm.typecode
+    printer = ctx.printer
+    text = printer.text if printer is not None else ctx.text
+    concl = text(tc, thm.conclusion)
+    hyp_texts = []
+    cd = ctx.__dict__
+    for i in range(n):
+        # `theorem._hypothesis_text`: remembered, the memo renewed past 100,000
+        memo = cd.get("_hypothesis_texts")
+        if memo is None or len(memo) > 100_000:
+            memo = cd["_hypothesis_texts"] = {}
+        t = hyps[i]
+        key = (tc, t)
+        s = memo.get(key)
+        if s is None:
+            s = memo[key] = ctx.text(tc, t)
+        hyp_texts.append((hyp_labels[i], s))
+    nt = new_theorem_class.__new__(new_theorem_class)
+    d = nt.__dict__
+    d["label"] = label
+    d["conclusion"] = concl
+    d["proof"] = proof
+    d["hypotheses"] = hyp_texts
+    d["disjoint"] = groups
+    return nt

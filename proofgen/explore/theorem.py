@@ -213,8 +213,9 @@ def reference_variables_of(terms: Sequence[Term]) -> list[int]:
 
 try:
     from ._theorem import DisjointFinder, ProofWriter, variables_of
+    from ._theorem import new_theorem as _c_new_theorem
 except ImportError:  # pragma: no cover - build problem
-    DisjointFinder = ProofWriter = None
+    DisjointFinder = ProofWriter = _c_new_theorem = None
     variables_of = reference_variables_of
 _variables_of = variables_of
 
@@ -232,7 +233,18 @@ def _postfix(g, t: Term) -> list[int]:
 
 
 def new_theorem(ctx: Context, thm: Theorem, extra: dict[str, Assertion] | None = None) -> NewTheorem:
-    """The theorem as the kernel's `NewTheorem` (text), for checking."""
+    """The theorem as the kernel's `NewTheorem` (text), for checking.  In C
+    when the extension is built (`_theorem.new_theorem`), else by
+    `reference_new_theorem`."""
+    writer = _writer(ctx)
+    if writer is None:
+        return reference_new_theorem(ctx, thm, extra)
+    return _c_new_theorem(ctx, writer, thm, extra, NewTheorem)
+
+
+def reference_new_theorem(ctx: Context, thm: Theorem,
+                          extra: dict[str, Assertion] | None = None) -> NewTheorem:
+    """`new_theorem` in plain Python: the reference for `_theorem.new_theorem`."""
     g = ctx.syn.grammar
     hyp_labels = [f"{thm.label}.{i + 1}" for i in range(len(thm.hypotheses))]
     mand, labels, letters = metamath_proof(ctx, thm, hyp_labels, extra)
