@@ -114,7 +114,7 @@ def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None
     stats = {"candidates": 0, "duplicates": 0, "trivial": 0, "excluded": 0, "rejected": 0,
              "unexpressible": 0, "restatements": 0, "attempts": 0}
     want = config.count if config.target == "natural" else int(config.count * config.oversample)
-    with _old_generations_left_alone():
+    with _old_generations_left_alone(may_freeze=config.generator == "extract"):
         if config.generator == "forward":
             pool, lemmas = _run_forward(db, ctx, config, want, excluded_labels,
                                         excluded_hashes, stats, progress)
@@ -132,7 +132,7 @@ def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None
 
 
 @contextlib.contextmanager
-def _old_generations_left_alone():
+def _old_generations_left_alone(may_freeze: bool):
     """A run keeps what it makes (candidates, lemmas, the kernel's copies of
     them) on top of the loaded database, and makes little cyclic garbage:
     the collector's automatic passes over the old generations find nothing
@@ -144,15 +144,17 @@ def _old_generations_left_alone():
     (`gc.freeze`, which costs nothing, where a young collection scans).
     The collector's state is restored afterwards: enabled as it was, and
     what the run froze given back to it unless the caller had frozen
-    objects itself (then everything stays frozen, as it asked)."""
+    objects itself (then everything stays frozen, as it asked).  Counting
+    frozen objects walks all of them (a worker froze its whole database), so
+    it is done only for a generator that freezes (`may_freeze`)."""
     enabled = gc.isenabled()
-    frozen = gc.get_freeze_count()
+    frozen = gc.get_freeze_count() if may_freeze else None
     if enabled:
         gc.disable()
     try:
         yield
     finally:
-        if not frozen:
+        if frozen == 0:
             gc.unfreeze()
         if enabled:
             gc.enable()
