@@ -159,6 +159,29 @@ def test_rerun_resumes_and_repairs(reference, tmp_path):
     assert not [n for n in os.listdir(os.path.join(out, "shards")) if n.endswith(".tmp")]
 
 
+class _LosesAWorkerMidWrite(LocalExecutor):
+    """Does the work, and leaves behind what a worker lost while writing a
+    shard leaves: a half-written file under its temporary name."""
+
+    def start(self, db_path, job, out, state=None):
+        self.out = out
+        super().start(db_path, job, out, state)
+
+    def run(self, tasks, done):
+        tasks = list(tasks)
+        if tasks and tasks[0][0] == "finalize":
+            os.makedirs(os.path.join(self.out, "shards"), exist_ok=True)
+            open(os.path.join(self.out, "shards", "unit-000001.jsonl.zst.99999.tmp"),
+                 "wb").write(b"\x28\xb5")
+        super().run(tasks, done)
+
+
+def test_a_lost_workers_half_written_file_is_not_left_in_the_dataset(reference, tmp_path):
+    out = str(tmp_path / "run")
+    run_job(HILBERT, job(), out, _LosesAWorkerMidWrite(1))
+    assert dataset(out) == dataset(reference)
+
+
 def test_another_job_in_the_same_folder_is_refused(reference, tmp_path):
     import shutil
     out = str(tmp_path / "run")

@@ -154,6 +154,10 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
                       if final[u.unit] is None and quota[u.unit] > 0], on_final)
     finally:
         executor.close()
+    # a worker lost mid-write (a node gone, a process killed) leaves its
+    # half-written file under its temporary name: the task was done again
+    # elsewhere, so the file is junk; the folder holds only the dataset
+    _remove_stale_temporaries(lay)
     manifest = _manifest(lay, job, db_path, db_sha, units, parts, generated, kept, final,
                          quota, executor.describe())
     if not keep_staging:
