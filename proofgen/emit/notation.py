@@ -12,17 +12,15 @@ Symbols without a definition are shown as themselves.
 """
 from __future__ import annotations
 
-import bisect
 import html
 import re
 from typing import Optional, Sequence
 
+from ..kernel.comments import COMMENT as _COMMENT, descriptions
 from ..syntax import Syntax
 
 Term = tuple
 
-_COMMENT = re.compile(rb"\$\((.*?)\$\)", re.S)
-_ASSERTION = re.compile(rb"(?:^|\s)(\S+)\s+\$[ap]\s")
 _TAG = re.compile(r"<[^>]*>")
 _T_TOKEN = re.compile(r"""/\*.*?\*/|"((?:[^"]|"")*)"|'((?:[^']|'')*)'|([^\s;+"']+)|(;)|(\+)""", re.S)
 
@@ -82,19 +80,10 @@ class Notation:
         return cls(syn, sources)
 
     def _scan(self, k: int, data: bytes) -> None:
-        spans = [(m.start(), m.end()) for m in _COMMENT.finditer(data)]
-        starts = [s for s, _ in spans]
-        previous = 0
-        for m in _ASSERTION.finditer(data):
-            pos = m.start(1)
-            i = bisect.bisect_right(starts, pos) - 1
-            if i >= 0 and spans[i][1] > pos:
-                continue                      # inside a comment
-            label = m.group(1).decode("ascii", "replace")
-            if i >= 0 and spans[i][0] >= previous:
-                self._comments.setdefault(label, (k, spans[i][0] + 2, spans[i][1] - 2))
-            previous = pos
-        for s, e in spans:
+        for label, (s, e) in descriptions(data).items():
+            self._comments.setdefault(label, (k, s, e))
+        for m in _COMMENT.finditer(data):
+            s, e = m.span()
             body = data[s + 2:e - 2]
             if body.lstrip().startswith(b"$t"):
                 defs = parse_typesetting(body.lstrip()[2:].decode("utf-8", "replace"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
+import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -115,6 +116,7 @@ class RecordMaker:
         return random.Random(f"{self.seed}:{self.unit}:{doc.hash}:{doc.label}")
 
     def _doc_meta(self, doc: ProofDoc) -> dict:
+        """The theorem as structured data (the theorem files)."""
         n = self.notation
         tc = doc.typecode
         return {
@@ -133,6 +135,22 @@ class RecordMaker:
             "restates": doc.restates,
         }
 
+    def _record_meta(self, doc: ProofDoc) -> dict:
+        """The theorem's fields in a dataset record, in the fixed types of
+        `RECORD_SCHEMA`: lists that may be empty are written as Metamath
+        text and absent values as "", so no field's type depends on the data."""
+        m = self._doc_meta(doc)
+        return {
+            **m,
+            "hypotheses": "\n".join(f"{h['label']} $e {h['statement']} $."
+                                    for h in m["hypotheses"]),
+            "disjoint": " ".join(f"$d {a} {b} $." for a, b in m["disjoint"]),
+            "proof": {"compressed": m["proof"]["compressed"], "rpn": m["proof"]["rpn"] or ""},
+            "uses": " ".join(m["uses"]),
+            "lemmas": " ".join(m["lemmas"]),
+            "restates": m["restates"] or "",
+        }
+
     def _renderings(self, doc: ProofDoc):
         rng = self.rng_for(doc)
         clock = time.perf_counter
@@ -149,24 +167,33 @@ class RecordMaker:
 
     def records(self, doc: ProofDoc) -> list[dict]:
         """The theorem's records, as dicts."""
-        base = self._doc_meta(doc)
+        base = self._record_meta(doc)
+        shared = record_run_fields(self.run)
         out = []
         for style, text, tokens in self._renderings(doc):
-            meta = {"style": style, "tokens": tokens, **base, **self.run}
+            meta = {"style": style, "tokens": tokens, **base, **shared}
             out.append({"id": record_id(doc.hash, style, text), "text": text,
                         "source": self.source, "metadata": meta})
         return out
 
     def _prepare(self) -> None:
         if self._shared is None:
-            self._shared = _dumps(self.run)[1:-1]
+            self._shared = _dumps(record_run_fields(self.run))[1:-1]
+            self._fact_shared = _dumps(self.run)[1:-1]
             self._source = _dumps(self.source)
 
     def _doc_json(self, doc: ProofDoc) -> str:
-        """The theorem's metadata fields as JSON (without braces), once per doc."""
+        """The theorem's theorem-file fields as JSON (without braces), once per doc."""
         got = doc.__dict__.get("_meta_json")
         if got is None:
             got = doc.__dict__["_meta_json"] = _dumps(self._doc_meta(doc))[1:-1]
+        return got
+
+    def _record_json(self, doc: ProofDoc) -> str:
+        """The theorem's record fields as JSON (without braces), once per doc."""
+        got = doc.__dict__.get("_record_json")
+        if got is None:
+            got = doc.__dict__["_record_json"] = _dumps(self._record_meta(doc))[1:-1]
         return got
 
     def fact_line(self, doc: ProofDoc, role: str) -> str:
@@ -174,20 +201,77 @@ class RecordMaker:
         what `export-mm` reads): `role` ("theorem" or "lemma"), the theorem's
         metadata fields and the unit's shared fields, as one JSON line."""
         self._prepare()
-        return f'{{"role":"{role}",{self._doc_json(doc)},{self._shared}}}\n'
+        return f'{{"role":"{role}",{self._doc_json(doc)},{self._fact_shared}}}\n'
 
     def lines(self, doc: ProofDoc) -> list[str]:
         """The same records as JSON lines, equal to `json.dumps` of `records`
         field for field; the fields shared by the whole unit are serialised
         once, not per record (this is on the hot path)."""
         self._prepare()
-        doc_part = self._doc_json(doc)
+        doc_part = self._record_json(doc)
         out = []
         for style, text, tokens in self._renderings(doc):
             out.append(f'{{"id":"{record_id(doc.hash, style, text)}","text":{_dumps(text)},'
                        f'"source":{self._source},"metadata":{{"style":"{style}",'
                        f'"tokens":{tokens},{doc_part},{self._shared}}}}}\n')
         return out
+
+
+def record_run_fields(run: dict) -> dict:
+    """The unit's shared fields as a record carries them: the generator's
+    parameters as one JSON string (their shape changes with the generator
+    and the options; a dataset's columns must not)."""
+    return {**run, "params": json.dumps(run.get("params", {}), sort_keys=True,
+                                          separators=(",", ":"))}
+
+
+#: The fixed schema of a record, in Hugging Face `datasets` feature terms
+#: (`dtype` names as a dataset card writes them).  Every record has every
+#: field with exactly this type; tests hold real runs to it.
+RECORD_SCHEMA: list[tuple[str, object]] = [
+    ("id", "string"),
+    ("text", "string"),
+    ("source", "string"),
+    ("metadata", [
+        ("style", "string"),
+        ("tokens", "int64"),
+        ("label", "string"),
+        ("hash", "string"),
+        ("statement", "string"),
+        ("hypotheses", "string"),       # one "label $e statement $." per line
+        ("disjoint", "string"),         # "$d x y $. $d x z $."
+        ("proof", [("compressed", "string"), ("rpn", "string")]),
+        ("depth", "int64"),
+        ("steps", "int64"),
+        ("length", "int64"),
+        ("uses", "string"),             # labels, space-separated
+        ("lemmas", "string"),
+        ("restates", "string"),
+        ("database", "string"),
+        ("database_sha256", "string"),
+        ("generator", "string"),
+        ("params", "string"),           # JSON
+        ("seed", "int64"),
+        ("unit", "int64"),
+        ("proofgen_version", "string"),
+        ("kernel_version", "string"),
+        ("tokenizer", "string"),
+    ]),
+]
+
+
+def schema_features_yaml(schema=RECORD_SCHEMA, indent: int = 0) -> list[str]:
+    """`dataset_info.features` of a dataset card, as YAML lines."""
+    pad = " " * indent
+    out = []
+    for name, kind in schema:
+        out.append(f"{pad}- name: {name}")
+        if isinstance(kind, list):
+            out.append(f"{pad}  struct:")
+            out.extend(schema_features_yaml(kind, indent + 2))
+        else:
+            out.append(f"{pad}  dtype: {kind}")
+    return out
 
 
 def _dumps(obj) -> str:

@@ -25,7 +25,8 @@ import numpy as np
 from .. import __version__
 from ..emit.records import StyleMix
 from ..explore.run import METRICS, GenerateConfig
-from .layout import Layout, read_json, write_json
+from .card import card_text, database_license
+from .layout import Layout, read_json, write_json, write_text
 from .tasks import FORMAT, KERNEL_VERSION, Unit, Worker
 
 #: the rule global dedup follows, as written in every manifest
@@ -89,6 +90,7 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
     for _, data in db.sources:
         sha.update(data)
     db_sha = sha.hexdigest()
+    license_id, license_line = database_license(db.sources[0][1] if db.sources else b"")
     lay = Layout(out)
     _claim(lay, job, db_path, db_sha)
     _remove_stale_temporaries(lay)
@@ -160,6 +162,7 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
     _remove_stale_temporaries(lay)
     manifest = _manifest(lay, job, db_path, db_sha, units, parts, generated, kept, final,
                          quota, executor.describe())
+    write_text(lay.path("README.md"), card_text(manifest, license_id, license_line))
     if not keep_staging:
         shutil.rmtree(lay.path("staging"), ignore_errors=True)
     return manifest
@@ -239,6 +242,10 @@ def _claim(lay: Layout, job: JobConfig, db_path: str, db_sha: str) -> None:
                            "another --out")
         write_json(lay.path("job.json"), {**want, "database": os.path.basename(db_path)})
         return
+    if have.get("format") != FORMAT:
+        raise JobError(f"{lay.out} holds a run written by another proofgen format "
+                       f"({have.get('format')}, this one writes {FORMAT}); choose another "
+                       "--out (or --force to replace it)")
     if have.get("fingerprint") != want["fingerprint"] or \
             have.get("database_sha256") != db_sha:
         what = "database" if have.get("database_sha256") != db_sha else "options"
@@ -266,7 +273,7 @@ def clear_run(out: str) -> None:
     lay = Layout(out)
     for sub in ("staging", "theorems", "hashes", "units", "dedup", "shards", "done", "report"):
         shutil.rmtree(lay.path(sub), ignore_errors=True)
-    for name in ("manifest.json", "plan.json", "job.json"):
+    for name in ("manifest.json", "plan.json", "job.json", "README.md"):
         try:
             os.unlink(lay.path(name))
         except FileNotFoundError:

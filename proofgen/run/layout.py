@@ -14,7 +14,9 @@
     DIR/theorems/unit-000000.jsonl.zst the shard's theorems as data, with the
                                       generated lemmas they cite (export-mm)
     DIR/done/unit-000000.json         phase 3 marker: the unit's shard is final
-    DIR/manifest.json                 written last
+    DIR/manifest.json                 written when the run is complete
+    DIR/README.md                     the dataset card (Hugging Face YAML
+                                      header: shards as `train`, fixed features)
     DIR/report/                       `proofgen report`'s pictures, if asked for
 
 Every file is written under a name unique to the writing process and
@@ -92,6 +94,11 @@ def write_json(path: str, data: dict) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def write_text(path: str, text: str) -> str:
+    """Write UTF-8 text atomically; returns its sha256."""
+    return write_bytes(path, text.encode("utf-8"))
 
 
 def write_bytes(path: str, data: bytes) -> str:

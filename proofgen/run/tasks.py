@@ -34,7 +34,7 @@ from ..explore.output import doc_of, generated_assertions, needed_lemmas
 from ..explore.run import METRICS, GenerateConfig, bucket, generate
 from .layout import Layout, read_json, vouched, write_bytes, write_json
 
-FORMAT = "proofgen-run/2"
+FORMAT = "proofgen-run/3"   # 3: fixed record schema (lists as Metamath text)
 KERNEL_VERSION = f"proofgen-kernel {__version__}"
 
 
