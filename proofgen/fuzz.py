@@ -5,7 +5,7 @@ It makes inputs of four kinds, from one seed:
 * generated: a random valid database (must verify);
 * mutant: a mutation of one (a wrong statement, a dropped step, a removed
   `$d`, a moved hypothesis...; must fail, must pass, or either);
-* grammar: a random file from the `.mm` grammar (grammars/mm.lark);
+* grammar: a random file from the `.mm` grammar (proofgen/data/mm.lark);
 * bytes: byte-level damage to a corpus file or a generated database;
 
 checks each with both proofgen engines in a worker process (so a crash or
@@ -191,7 +191,9 @@ class Inputs:
 
     def __init__(self, kinds: list[str], corpus: list[bytes]):
         from .testing import grammar
-        self.kinds = [k for k in kinds if k != "grammar" or grammar.grammar_available()]
+        if "grammar" in kinds:
+            grammar.grammar_path()  # FileNotFoundError, saying what is missing
+        self.kinds = list(kinds)
         self.corpus = corpus
 
     def make(self, seed: int) -> Case:
@@ -228,7 +230,8 @@ class Inputs:
 
 def default_corpus() -> list[Path]:
     """Small real databases: the bundled ones, and Debian's small examples."""
-    out = sorted((ROOT / "mm_databases").glob("*.mm"))
+    from .resources import bundled_databases
+    out = [Path(p) for p in bundled_databases()]
     debian = Path("/usr/share/metamath/databases")
     out += [debian / n for n in ("demo0.mm", "miu.mm", "big-unifier.mm") if (debian / n).exists()]
     return out
@@ -408,6 +411,17 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(oracle, MetamathExe) and not oracle.available():
             print(f"proofgen fuzz: {oracle.program} not found", file=sys.stderr)
             return 2
+    grammar_file = None
+    if "grammar" in kinds:
+        from .testing.grammar import grammar_path
+        try:
+            grammar_file = grammar_path()
+        except FileNotFoundError as exc:
+            print(f"proofgen fuzz: error: cannot make grammar inputs: {exc.strerror} "
+                  f"({exc.filename}); or leave them out with --kinds "
+                  f"{','.join(k for k in kinds if k != 'grammar') or 'generated'}",
+                  file=sys.stderr)
+            return 2
     corpus_paths = [Path(p) for p in args.corpus] if args.corpus is not None else default_corpus()
     corpus = []
     for p in corpus_paths:
@@ -424,6 +438,7 @@ def run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 32)
     say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
     say(f"proofgen fuzz: seed {seed}, {args.minutes:g} min, kinds {','.join(kinds)}"
+        + (f", grammar {grammar_file}" if grammar_file else "")
         + (f", against {args.against}" if args.against else ""))
     rng = random.Random(seed)
     inputs = Inputs(kinds, corpus)

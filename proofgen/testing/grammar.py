@@ -1,4 +1,5 @@
-"""The `.mm` grammar (grammars/mm.lark): loading it, and random files from it.
+"""The `.mm` grammar (proofgen/data/mm.lark; grammars/mm.lark links to it):
+loading it, and random files from it.
 
 `random_file` expands the grammar's rules at random, drawing terminals from
 small pools (the labels and symbols of a generated database, when one is
@@ -10,14 +11,18 @@ only lark, so the fuzzer can use it; the property tests use hypothesis's
 from __future__ import annotations
 
 import functools
+import os
+from importlib import resources
 from pathlib import Path
 from typing import Optional
 
+from ..resources import grammar_path as _packaged_grammar
 from .choosers import Chooser, as_chooser
 from .database import GenDatabase
 
-#: grammars/ at the root of a source checkout (the grammar is not package data)
-GRAMMAR_PATH = Path(__file__).resolve().parents[2] / "grammars" / "mm.lark"
+#: where the grammar belongs: package data, proofgen/data/mm.lark (grammars/mm.lark
+#: of a checkout links to it); `grammar_path()` gives it as a real file
+GRAMMAR_PATH = Path(os.fspath(resources.files("proofgen") / "data" / "mm.lark"))
 
 #: the text of each fixed terminal
 KEYWORDS = {
@@ -32,8 +37,14 @@ FILENAMES = ["inc.mm", "missing.mm", "sub/inc.mm", "../outside.mm"] * 4 + ["./in
 SEPARATORS = [" ", " ", " ", "\n", "\n", "\t", "  ", "\r\n", "\f"]
 
 
+def grammar_path() -> Path:
+    """The `.mm` grammar's file; FileNotFoundError (saying so) when the install
+    lacks it."""
+    return Path(_packaged_grammar("mm.lark"))
+
+
 def grammar_text(path: Optional[Path] = None) -> str:
-    return Path(path or GRAMMAR_PATH).read_text()
+    return Path(path or grammar_path()).read_text()
 
 
 @functools.lru_cache(maxsize=4)
@@ -44,7 +55,11 @@ def load_grammar(path: Optional[str] = None):
 
 
 def grammar_available() -> bool:
-    return GRAMMAR_PATH.exists()
+    try:
+        grammar_path()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 class _Expander:
