@@ -26,7 +26,7 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 import os
 
 from .diagnostics import LineFinder, Sink
-from .files import FileProblem, read_source
+from .files import FileProblem, read_source, read_stream
 from .limits import DEFAULT_LIMITS, ResourceError
 from .model import Frame, Proof, Statement
 
@@ -382,7 +382,7 @@ cdef class FastDatabase:
         free(self.sv_off.d)
         free(self.sub_off.d)
 
-    def __init__(self, path, limits=DEFAULT_LIMITS):
+    def __init__(self, path, limits=DEFAULT_LIMITS, stdin=False):
         self.path = path
         self.limits = limits
         self.sink = Sink(limits.max_diagnostics)
@@ -400,7 +400,7 @@ cdef class FastDatabase:
         self.max_disjoint_pairs = limits.max_disjoint_pairs
         self.pairs_held = 0
         try:
-            self.read_top(path)
+            self.read_top(path, stdin)
         except ResourceError:
             pass  # reported where it happened; what was read stays usable
         while self.sc_hyp.n:  # blocks left open at the top level were reported
@@ -506,11 +506,16 @@ cdef class FastDatabase:
         return self.stamp
 
     # -- files --------------------------------------------------------------------
-    cdef int read_top(self, path) except -1:
-        real = os.path.realpath(path)
-        self.root = os.path.dirname(real)
-        self.included.add(real)
-        data = self.load_file(path, -1, 0)
+    cdef int read_top(self, path, bint stdin) except -1:
+        """See reference.Reader.read_top (`stdin`: read standard input,
+        inclusions relative to the current directory)."""
+        if stdin:
+            self.root = os.path.realpath(os.getcwd())
+        else:
+            real = os.path.realpath(path)
+            self.root = os.path.dirname(real)
+            self.included.add(real)
+        data = self.load_file(path, -1, 0, stdin)
         if data is None:
             return 0
         self.sink.files[0] = (path, data)
@@ -522,13 +527,15 @@ cdef class FastDatabase:
         self.buffers.append(data)
         return self.sink.add_file(path, data)
 
-    cdef object load_file(self, path, int file, Py_ssize_t off):
+    cdef object load_file(self, path, int file, Py_ssize_t off, bint stdin=False):
         """The file's bytes, or None after reporting why not (against the
         including file, or against the top file itself when file < 0)."""
         top = file < 0
         if top:
             file = self.add_file(path, b"")
         try:
+            if stdin:
+                return read_stream(0, path, self.limits.max_file_bytes)
             return read_source(path, self.limits.max_file_bytes)
         except FileProblem as exc:
             code, message = exc.args
@@ -587,7 +594,8 @@ cdef class FastDatabase:
             self.report(file, off, "E0201", "", "file inclusion is allowed only outside ${ $} blocks")
             return 0
         name = lexer.text(a, b)
-        base = os.path.dirname(os.path.realpath(self.sink.files[file][0]))  # where the file really is
+        # where the including file really is (the top file: the database folder)
+        base = self.root if file == 0 else os.path.dirname(os.path.realpath(self.sink.files[file][0]))
         path = os.path.join(base, name)
         real = os.path.realpath(path)
         if not self.allow_outside and os.path.commonpath([real, self.root]) != self.root:
@@ -1159,6 +1167,69 @@ cdef class FastDatabase:
             r = self.check_theorem(t)
             if r:
                 out.append((self.st_file.d[t], self.e_off, self.e_code, self.label_of(t), self.e_msg))
+        return out
+
+    def find_label(self, str label):
+        """(kind, position among the labelled statements, number of `$p`
+        before it) of the statement labelled `label`, or None."""
+        cdef bytes b = label.encode("ascii", "replace")
+        cdef int32_t sym = self.lookup(<const unsigned char*> PyBytes_AS_STRING(b), len(b)), st
+        cdef Py_ssize_t lo = 0, hi = self.theorems.n, mid
+        if sym < 0 or self.sym_label.d[sym] < 0:
+            return None
+        st = self.sym_label.d[sym]
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if self.theorems.d[mid] < st:
+                lo = mid + 1
+            else:
+                hi = mid
+        return chr(self.st_kind.d[st]), st, lo
+
+    def citations(self, Py_ssize_t start, Py_ssize_t stop, targets):
+        """See reference.ReferenceDatabase.citations."""
+        cdef Py_ssize_t i, p, a, b
+        cdef int32_t t, sym, st, mark
+        cdef bytes data
+        cdef const unsigned char* s
+        cdef bint compressed
+        out = []
+        mark = self.new_stamp()
+        for label in targets:
+            data = label.encode("ascii", "replace")
+            sym = self.lookup(<const unsigned char*> PyBytes_AS_STRING(data), len(data))
+            if sym >= 0:
+                self.sym_mark.d[sym] = mark
+        stop = min(stop, self.theorems.n)
+        for i in range(start, stop):
+            t = self.theorems.d[i]
+            data = self.buffers[self.st_file.d[t]]
+            s = <const unsigned char*> PyBytes_AS_STRING(data)
+            p = self.st_pf_eq.d[t] + 2
+            compressed = False
+            seen = None
+            first = True
+            while next_proof_token(s, &p, self.st_pf_end.d[t], &a, &b):
+                if b - a == 1 and (s[a] == 40 or s[a] == 41):  # ( )
+                    if first and s[a] == 40:
+                        compressed = True
+                        first = False
+                        continue
+                    if compressed and s[a] == 41:
+                        break
+                first = False
+                sym = self.lookup(s + a, b - a)
+                if sym < 0 or self.sym_mark.d[sym] != mark:
+                    continue
+                st = self.sym_label.d[sym]
+                if st < 0 or st >= t or not (self.st_kind.d[st] == 97 or self.st_kind.d[st] == 112):
+                    continue
+                if seen is None:
+                    seen = set()
+                elif sym in seen:
+                    continue
+                seen.add(sym)
+                out.append((self.st_file.d[t], a, self.label_of(t), self.name(sym)))
         return out
 
     def active_floats(self):

@@ -4,10 +4,14 @@
     report = db.verify(jobs=2)
     for st in db.statements(): ...
 
+    report = db.verify(jobs=2, only="syl,ax-mp..a1i", discouraged=True)
+
 Engines (`python`: the readable reference; `cython`: the fast one) implement
-the same small protocol: reading happens in the constructor, reading
-diagnostics go to `sink`, `check_range` checks a slice of the theorems and
-returns raw diagnostics, `statements` yields `model.Statement`s.
+the same small protocol: reading happens in the constructor (from a file, or
+from standard input with `stdin=True`), reading diagnostics go to `sink`,
+`check_range` checks a slice of the theorems and returns raw diagnostics,
+`find_label` says where a label is, `citations` lists the assertions proofs
+cite, `statements` yields `model.Statement`s.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Sequence
 
 from .diagnostics import Diagnostic
+from .files import STDIN_NAME
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Proof, Report, Statement
 
@@ -51,15 +56,58 @@ def _engine_class(engine: str):
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
-class Database:
-    """A read Metamath database.  Reading errors are in `read_diagnostics`."""
+class SelectionError(ValueError):
+    """A `verify(only=...)` selection that names no statement, a statement
+    without a proof, or a reversed range; the message is one line."""
 
-    def __init__(self, path: str, engine: str = "cython", limits: Limits = DEFAULT_LIMITS):
+
+#: what a `$p`-less statement is, for messages
+_KINDS = {"a": "an axiom or definition ($a)", "e": "a hypothesis ($e)",
+          "f": "a floating hypothesis ($f)"}
+
+
+def parse_only(spec: str | Sequence[str]) -> tuple[str, ...]:
+    """The items of a selection: comma-separated labels and `A..B` ranges
+    (`A..` and `..B` are open-ended), as a tuple; a sequence of such strings
+    is joined.  Only the form is checked here (SelectionError); whether the
+    labels exist is up to `Database.select`."""
+    parts = [spec] if isinstance(spec, str) else list(spec)
+    items: list[str] = []
+    for part in parts:
+        if not isinstance(part, str):
+            raise SelectionError(f"{part!r} is not a label or a range")
+        for item in part.split(","):
+            item = item.strip()
+            if not item:
+                raise SelectionError(f"empty item in {part!r} (labels and A..B ranges, "
+                                     "separated by commas)")
+            if not _LABEL.fullmatch(item):
+                raise SelectionError(f"{item!r} is not a label or a range A..B (labels are "
+                                     "letters, digits, '.', '-' and '_')")
+            items.append(item)
+    if not items:
+        raise SelectionError("no labels given")
+    return tuple(items)
+
+
+class Database:
+    """A read Metamath database.  Reading errors are in `read_diagnostics`.
+
+    With `stdin=True` the database is read from standard input instead of
+    `path` (which defaults to "<stdin>", the name diagnostics give it); its
+    `$[ $]` inclusions are then resolved relative to the current directory.
+    """
+
+    def __init__(self, path: str = STDIN_NAME, engine: str = "cython",
+                 limits: Limits = DEFAULT_LIMITS, stdin: bool = False):
         start = time.perf_counter()
         self.path = path
         self.engine = engine
         self.limits = limits
-        self._db = _engine_class(engine)(path, limits)
+        if stdin:
+            self._db = _engine_class(engine)(path, limits, stdin=True)
+        else:
+            self._db = _engine_class(engine)(path, limits)
         self.read_seconds = time.perf_counter() - start
 
     @property
@@ -85,12 +133,103 @@ class Database:
     def proof_count(self) -> int:
         return self._db.proof_count()
 
+    def select(self, only: str | Sequence[str]) -> list[tuple[int, int]]:
+        """The proofs a selection names (see `parse_only`), as sorted,
+        disjoint ranges [start, stop) of positions among the `$p`
+        statements.  A label must name a `$p`; a range A..B holds every
+        `$p` from A to B in database order, both included (A and B may be
+        any statements; an open end reaches the first or last `$p`).
+        SelectionError, with a one-line message, otherwise."""
+        total = self._db.proof_count()
+        spans: list[tuple[int, int]] = []
+        for item in parse_only(only):
+            found = self._db.find_label(item)
+            if found is not None:
+                kind, _, pos = found
+                if kind != "p":
+                    raise SelectionError(f"'{item}' is {_KINDS.get(kind, kind)}, not a $p "
+                                         "statement: it has no proof to check")
+                spans.append((pos, pos + 1))
+                continue
+            if ".." not in item:
+                raise SelectionError(f"'{item}' is not a label of {self.path}"
+                                     + self._read_errors_hint())
+            spans.append(self._range(item, total))
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for a, b in spans:
+            if a >= b:
+                continue
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
+
+    def _range(self, item: str, total: int) -> tuple[int, int]:
+        """[start, stop) of the `$p` positions of range `item` ("A..B",
+        "A..", "..B"), splitting at the first ".." whose ends both resolve
+        (labels may themselves contain "..")."""
+        first = None
+        i = item.find("..")
+        while i >= 0:
+            left, right = item[:i], item[i + 2:]
+            ends = [None if not x else self._db.find_label(x) for x in (left, right)]
+            if all(x == "" or e is not None for x, e in zip((left, right), ends)):
+                lo, hi = ends
+                if lo is not None and hi is not None and lo[1] > hi[1]:
+                    raise SelectionError(f"range '{item}' is reversed: '{right}' comes before "
+                                         f"'{left}' in {self.path}")
+                start = 0 if lo is None else lo[2]
+                stop = total if hi is None else hi[2] + (hi[0] == "p")
+                return start, stop
+            if first is None:
+                first = next(x for x, e in zip((left, right), ends) if x and e is None)
+            i = item.find("..", i + 1)
+        raise SelectionError(f"range '{item}': '{first}' is not a label of {self.path}"
+                             + self._read_errors_hint())
+
+    def _read_errors_hint(self) -> str:
+        n = sum(1 for d in self.read_diagnostics if d.severity == "error")
+        return (f" (the database has {n} reading errors, and a statement with an error is "
+                "dropped)") if n else ""
+
+    def discouraged_uses(self, spans: Optional[Sequence[tuple[int, int]]] = None) -> list:
+        """W0820 for every assertion marked "(New usage is discouraged.)" in
+        its description comment that a proof cites, unless the citing
+        theorem is marked so itself: raw diagnostics (file, offset of the
+        label in the proof, code, theorem, message), for the `$p` positions
+        in `spans` (default: all)."""
+        from .comments import discouraged
+        marked = {label for label, marks in discouraged(self.sources).items() if "usage" in marks}
+        if not marked:
+            return []
+        if spans is None:
+            spans = [(0, self._db.proof_count())]
+        out = []
+        for a, b in spans:
+            for file, off, thm, cited in self._db.citations(a, b, marked):
+                if thm not in marked:
+                    out.append((file, off, "W0820", thm,
+                                f"new usage of '{cited}' is discouraged (its description "
+                                "says so)"))
+        return out
+
     def verify(self, jobs: int = 1,
-               progress: Optional[Callable[[int, int], None]] = None) -> Report:
-        """Check every proof.  `progress(done, total)` is called as proofs finish."""
+               progress: Optional[Callable[[int, int], None]] = None,
+               only: str | Sequence[str] | None = None,
+               discouraged: bool = False) -> Report:
+        """Check every proof, or with `only` (labels and A..B ranges, see
+        `select`; SelectionError if it names no `$p`) just those; the whole
+        database is read either way and its reading diagnostics reported.
+        `discouraged` adds W0820 warnings (`discouraged_uses`) for the
+        proofs checked; warnings never change the verdict.
+        `progress(done, total)` is called as proofs finish."""
         start = time.perf_counter()
         total = self._db.proof_count()
-        chunks = [(i, min(i + CHUNK, total)) for i in range(0, total, CHUNK)]
+        spans = [(0, total)] if only is None else self.select(only)
+        chunks = [(i, min(i + CHUNK, b)) for a, b in spans for i in range(a, b, CHUNK)]
+        checked = sum(b - a for a, b in spans)
         raw: list = []
         done = 0
         if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -104,17 +243,20 @@ class Database:
                     raw.extend(found)
                     done += b - a
                     if progress:
-                        progress(done, total)
+                        progress(done, checked)
             _WORKER_DB = None
         else:
             for a, b in chunks:
                 raw.extend(self._db.check_range(a, b))
                 done += b - a
                 if progress:
-                    progress(done, total)
+                    progress(done, checked)
+        if discouraged:
+            raw.extend(self.discouraged_uses(spans))
         sink = self._db.sink.copy()
         sink.extend(raw)
-        report = Report(sink.diagnostics(), self._db.statement_count(), total)
+        report = Report(sink.diagnostics(), self._db.statement_count(), total,
+                        checked=None if only is None else checked)
         report.seconds = self.read_seconds + time.perf_counter() - start
         return report
 
@@ -344,8 +486,19 @@ def load(path: str | os.PathLike, engine: str = "cython", limits: Limits = DEFAU
     return Database(os.fspath(path), engine, limits)
 
 
+def load_stdin(engine: str = "cython", limits: Limits = DEFAULT_LIMITS,
+               name: str = STDIN_NAME) -> Database:
+    """Read a database from standard input (bounded by
+    `limits.max_file_bytes`; a terminal is refused with E0902 instead of
+    waited on).  Diagnostics call it `name`; its `$[ $]` inclusions are
+    resolved relative to the current directory, the database folder."""
+    return Database(name, engine, limits, stdin=True)
+
+
 def verify_file(path: str | os.PathLike, engine: str = "cython", jobs: int = 1,
                 limits: Limits = DEFAULT_LIMITS,
-                progress: Optional[Callable[[int, int], None]] = None) -> Report:
+                progress: Optional[Callable[[int, int], None]] = None,
+                only: str | Sequence[str] | None = None,
+                discouraged: bool = False) -> Report:
     """Read and verify in one call."""
-    return load(path, engine, limits).verify(jobs, progress)
+    return load(path, engine, limits).verify(jobs, progress, only=only, discouraged=discouraged)

@@ -10,6 +10,9 @@ from dataclasses import dataclass, asdict
 
 ERROR = "error"
 INCOMPLETE = "incomplete"
+#: reported only when asked for (`verify --discouraged`); never changes the
+#: verdict or the exit status
+WARNING = "warning"
 
 #: code -> short title.  Grouped by the pass that reports them.
 CODES: dict[str, str] = {
@@ -68,6 +71,8 @@ CODES: dict[str, str] = {
     "E0814": "missing proof",
     # incomplete proofs (a severity of their own)
     "W0815": "incomplete proof",
+    # conventions a database states in its comments (warnings, on request)
+    "W0820": "new usage of a discouraged assertion",
     # resource limits
     "E0901": "resource limit exceeded",
     "E0902": "cannot read file",
@@ -94,7 +99,9 @@ class Diagnostic:
 
     @property
     def severity(self) -> str:
-        return INCOMPLETE if self.code.startswith("W") else ERROR
+        if self.code == "W0815":
+            return INCOMPLETE
+        return WARNING if self.code.startswith("W") else ERROR
 
     def format(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"

@@ -39,3 +39,36 @@ def read_source(path: str, max_bytes: int) -> bytes:
     except OSError as exc:
         raise FileProblem("E0902", f"cannot read '{path}': {exc.strerror or exc}") from None
     return data
+
+
+#: what a database read from standard input is called in diagnostics
+STDIN_NAME = "<stdin>"
+
+
+def read_stream(fd: int, name: str, max_bytes: int) -> bytes:
+    """Everything readable from the open descriptor `fd` (standard input),
+    in bounded steps: more than `max_bytes` is E0901, like a file.  A
+    terminal is refused at once (E0902) rather than waited on."""
+    try:
+        if os.isatty(fd):
+            raise FileProblem("E0902", f"cannot read '{name}': it is a terminal; pipe or "
+                              "redirect a database into it (proofgen verify - < FILE)")
+        parts = []
+        size = 0
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 24)
+            except BlockingIOError:         # a non-blocking pipe: wait for it
+                import select
+                select.select([fd], [], [])
+                continue
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                raise FileProblem("E0901", f"'{name}' is larger than {max_bytes} bytes "
+                                  "(max_file_bytes)")
+            parts.append(chunk)
+    except OSError as exc:
+        raise FileProblem("E0902", f"cannot read '{name}': {exc.strerror or exc}") from None
+    return b"".join(parts)

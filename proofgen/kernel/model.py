@@ -74,6 +74,9 @@ class Report:
     statements: int = 0
     proofs: int = 0
     seconds: float = 0.0
+    #: proofs checked: all of them (None, or `proofs`) unless a selection
+    #: (`verify(only=...)`) asked for fewer
+    checked: Optional[int] = None
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -84,8 +87,18 @@ class Report:
         return [d for d in self.diagnostics if d.severity == "incomplete"]
 
     @property
+    def warnings(self) -> list[Diagnostic]:
+        """Diagnostics that do not change the verdict (such as W0820)."""
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    @property
     def ok(self) -> bool:
-        return not self.diagnostics
+        """No errors and no incomplete proofs (warnings do not count)."""
+        return all(d.severity == "warning" for d in self.diagnostics)
+
+    @property
+    def proofs_checked(self) -> int:
+        return self.proofs if self.checked is None else self.checked
 
     def exit_status(self, allow_incomplete: bool = False) -> int:
         if self.errors:

@@ -11,6 +11,7 @@ the proof stack machine.  Both report through a `Sink`.
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import sys
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
 from .diagnostics import LineFinder, Sink
-from .files import FileProblem, read_source
+from .files import FileProblem, read_source, read_stream
 from .limits import DEFAULT_LIMITS, Limits, ResourceError
 from .model import Frame, Proof, Statement
 
@@ -178,23 +179,31 @@ class Reader:
             yield from scope.hyps
 
     # -- files ----------------------------------------------------------------
-    def read_top(self, path: str) -> None:
-        real = os.path.realpath(path)
-        self.root = os.path.dirname(real)
-        self.included.add(real)
-        data = self._load(path, -1, 0)
+    def read_top(self, path: str, stdin: bool = False) -> None:
+        """Read the top file; with `stdin`, read standard input instead,
+        called `path` in diagnostics, its inclusions resolved relative to
+        the current directory (which is then the database folder)."""
+        if stdin:
+            self.root = os.path.realpath(os.getcwd())
+        else:
+            real = os.path.realpath(path)
+            self.root = os.path.dirname(real)
+            self.included.add(real)
+        data = self._load(path, -1, 0, stdin)
         if data is None:
             return
         self.sink.files[0] = (path, data)
         self._read_file(data, 0, top=True)
 
-    def _load(self, path: str, file: int, off: int) -> Optional[bytes]:
+    def _load(self, path: str, file: int, off: int, stdin: bool = False) -> Optional[bytes]:
         """The file's bytes, or None after reporting why not (against the
         including file, or against the top file itself when file < 0)."""
         top = file < 0
         if top:
             file = self.sink.add_file(path, b"")
         try:
+            if stdin:
+                return read_stream(0, path, self.limits.max_file_bytes)
             return read_source(path, self.limits.max_file_bytes)
         except FileProblem as exc:
             code, message = exc.args
@@ -242,7 +251,8 @@ class Reader:
             self.err(file, off, "E0201", "", "file inclusion is allowed only outside ${ $} blocks")
             return
         name = name_tok[0]
-        base = os.path.dirname(os.path.realpath(self.sink.files[file][0]))  # where the file really is
+        # where the including file really is (the top file: the database folder)
+        base = self.root if file == 0 else os.path.dirname(os.path.realpath(self.sink.files[file][0]))
         path = os.path.join(base, name)
         real = os.path.realpath(path)
         if not self.limits.allow_outside_includes and os.path.commonpath([real, self.root]) != self.root:
@@ -819,13 +829,13 @@ class ReferenceDatabase:
 
     engine = "python"
 
-    def __init__(self, path: str, limits: Limits = DEFAULT_LIMITS):
+    def __init__(self, path: str, limits: Limits = DEFAULT_LIMITS, stdin: bool = False):
         self.path = path
         self.limits = limits
         self.sink = Sink(limits.max_diagnostics)
         self.reader = Reader(self.sink, limits)
         try:
-            self.reader.read_top(path)
+            self.reader.read_top(path, stdin)
         except ResourceError:
             pass  # already reported; what was read so far stays usable
         self.read_diagnostics = len(self.sink)
@@ -851,6 +861,40 @@ class ReferenceDatabase:
     def active_floats(self) -> dict[str, str]:
         """variable -> label of its `$f` active at the end of the database."""
         return {v: h.label for v, h in self.reader.active_float.items()}
+
+    def find_label(self, label: str) -> Optional[tuple[str, int, int]]:
+        """(kind, position among the labelled statements, number of `$p`
+        before it) of the statement labelled `label`, or None."""
+        st = self.reader.labels.get(label)
+        if st is None:
+            return None
+        return st.kind, st.index, bisect.bisect_left(self.theorems, st.index, key=_index)
+
+    def citations(self, start: int, stop: int, targets) -> list:
+        """For theorems[start:stop]: each assertion of `targets` (labels)
+        its proof cites, once, as raw (file, offset of its first mention,
+        theorem label, cited label).  Mentions are the steps of a normal
+        proof and the label list of a compressed one; only an assertion
+        defined before the theorem counts."""
+        labels = self.reader.labels
+        out = []
+        for thm in self.theorems[start:stop]:
+            toks = thm.proof_tokens
+            if toks and toks[0][0] == "(":
+                toks = toks[1:]
+                compressed = True
+            else:
+                compressed = False
+            seen = set()
+            for text, off in toks:
+                if compressed and text == ")":
+                    break
+                if text in targets and text not in seen:
+                    target = labels.get(text)
+                    if isinstance(target, Assertion) and target.index < thm.index:
+                        seen.add(text)
+                        out.append((thm.file, off, thm.label, text))
+        return out
 
     def check_text(self, name: str, data: bytes, keep: bool = False):
         """Read `data` as if it followed the database, check the theorems it
@@ -921,6 +965,10 @@ class ReferenceDatabase:
                                 s.active_disjoint)
             else:
                 yield Statement(s.label, s.kind, s.expression, name, line, frame)
+
+
+def _index(statement) -> int:
+    return statement.index
 
 
 def _proof_of(thm: Assertion) -> Proof:
