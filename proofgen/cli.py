@@ -6,11 +6,14 @@ import json
 import os
 import sys
 import time
+from typing import Optional
 
 from . import __version__
 from .kernel import ENGINES, GENERATION_LIMITS, Limits, fast_engine_available, load
 
-EXIT_INTERNAL = 3
+EXIT_USAGE = 1      # a mistake in the command (2 is verify's "only incomplete proofs")
+EXIT_IO = 4         # the file system failed (full disk, no permission): retry
+EXIT_INTERNAL = 3   # a bug in proofgen
 
 
 class Progress:
@@ -55,6 +58,47 @@ def _limits(args) -> Limits:
     return Limits(allow_outside_includes=args.allow_outside_includes, **chosen)
 
 
+GENERATE_EXAMPLES = """examples:
+  proofgen generate --count 1000 --out run1
+      1,000 theorems derived from the bundled hilbert.mm, all six renderings
+  proofgen generate --db set.mm --generator extract --proofs 3000 --units 4 --workers 2 --out ex
+      every step of set.mm's first 3,000 proofs as a theorem, in 4 units on 2 processes
+  proofgen generate --db set.mm --library upto:ax-ext --target log-uniform --styles en,mixed
+      forward derivation over set.mm's predicate calculus, depths spread log-uniformly
+  proofgen generate --db set.mm --count 100000 --executor ray --address auto --out big
+      on the Ray cluster this machine belongs to (rerun the same command to resume)
+"""
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Shows each option's default (unless its help already says it), and
+    keeps the examples' layout."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, argparse.SUPPRESS) \
+                or action.option_strings == []:
+            return text
+        return f"{text} (default: {action.default})"
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
+def _seed(text: str) -> int:
+    value = _non_negative(text)
+    if value >= 2 ** 63:
+        raise argparse.ArgumentTypeError(f"{value} is too large (seeds are below 2^63)")
+    return value
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -66,37 +110,56 @@ def _positive(text: str) -> int:
 
 
 def cmd_verify(args) -> int:
+    from .kernel import SelectionError, load_stdin
     engine = args.engine or ("cython" if fast_engine_available() else "python")
     if engine == "cython" and not fast_engine_available():
         print("proofgen: the Cython engine is not built (pip install .); "
               "use --engine python", file=sys.stderr)
         return 1
-    db = load(args.file, engine=engine, limits=_limits(args))
-    show = sys.stderr.isatty() and not args.json and db.proof_count >= 2000
-    report = db.verify(jobs=max(1, args.jobs), progress=Progress("verifying", show))
+    if args.file == "-":
+        if os.isatty(0):
+            print("proofgen: error: 'verify -' reads the database from standard input, which "
+                  "is a terminal here; pipe or redirect one in (proofgen verify - < FILE)",
+                  file=sys.stderr)
+            return 1
+        db = load_stdin(engine=engine, limits=_limits(args))
+    else:
+        db = load(args.file, engine=engine, limits=_limits(args))
     try:
-        _print_report(report, engine, args)
+        spans = [(0, db.proof_count)] if args.only is None else db.select(args.only)
+    except SelectionError as exc:
+        print(f"proofgen: error: --only: {exc}", file=sys.stderr)
+        return 1
+    show = sys.stderr.isatty() and not args.json and sum(b - a for a, b in spans) >= 2000
+    report = db.verify(jobs=max(1, args.jobs), progress=Progress("verifying", show),
+                       only=args.only, discouraged=args.discouraged)
+    try:
+        _print_report(report, engine, args, db.path)
     except BrokenPipeError:
         # The reader went away (`| head`); the verdict still stands.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return report.exit_status(args.allow_incomplete)
 
 
-def _print_report(report, engine: str, args) -> None:
+def _print_report(report, engine: str, args, name: str) -> None:
     out = sys.stdout
     for d in report.diagnostics:
         out.write((json.dumps(d.to_json()) if args.json else d.format()) + "\n")
     summary = {
-        "file": args.file, "engine": engine, "statements": report.statements,
-        "proofs": report.proofs, "errors": len(report.errors),
-        "incomplete": len(report.incomplete), "seconds": round(report.seconds, 3),
+        "file": name, "engine": engine, "statements": report.statements,
+        "proofs": report.proofs, "checked": report.proofs_checked, "errors": len(report.errors),
+        "incomplete": len(report.incomplete), "warnings": len(report.warnings),
+        "seconds": round(report.seconds, 3),
     }
     if args.json:
         out.write(json.dumps({"summary": summary}) + "\n")
     else:
         verdict = "ok" if report.ok else ("incomplete" if not report.errors else "FAILED")
-        print(f"{args.file}: {verdict}: {report.statements} statements, {report.proofs} proofs, "
-              f"{len(report.errors)} errors, {len(report.incomplete)} incomplete, "
+        proofs = (f"{report.proofs} proofs" if report.checked is None
+                  else f"{report.checked} of {report.proofs} proofs checked")
+        warnings = f"{len(report.warnings)} warnings, " if args.discouraged else ""
+        print(f"{name}: {verdict}: {report.statements} statements, {proofs}, "
+              f"{len(report.errors)} errors, {len(report.incomplete)} incomplete, {warnings}"
               f"{report.seconds:.2f} s ({engine} engine)", file=sys.stderr)
     out.flush()
 
@@ -222,16 +285,20 @@ def cmd_grammar(args) -> int:
 
 #: the renderings a run mixes unless told otherwise
 DEFAULT_STYLES = "all"
-
-BUNDLED_DB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                          "mm_databases", "hilbert.mm")
+#: every rendering style (emit.render.STYLES, without importing emit at start-up)
+STYLE_NAMES = ("mm", "steps", "hier", "en", "latex", "mixed")
 
 
 def _default_db() -> str:
-    """The embedded default: the bundled database (in the source tree or
-    installed next to the package)."""
-    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "hilbert.mm")
-    return BUNDLED_DB if os.path.exists(BUNDLED_DB) else here
+    """The embedded default: the database bundled in the package
+    (proofgen/data/hilbert.mm, found with importlib.resources).  Should an
+    install lack it, the path where it belongs, which the kernel then reports
+    as unreadable (E0902)."""
+    from .resources import bundled_database
+    try:
+        return bundled_database()
+    except FileNotFoundError as exc:
+        return exc.filename
 
 
 class JobProgress:
@@ -261,40 +328,74 @@ class JobProgress:
             sys.stderr.flush()
 
 
+def _usage_error(message: str) -> int:
+    """A mistake in the command: one line, and the usage-error status."""
+    print(f"proofgen: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _out_problem(out: str) -> Optional[str]:
+    """Why `out` cannot be a run folder, or None."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        return f"--out {out} exists and is not a folder"
+    parent = os.path.dirname(os.path.abspath(out))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        return f"--out {out}: {parent} is not a folder"
+    target = out if os.path.isdir(out) else parent
+    if not os.access(target, os.W_OK | os.X_OK):
+        return f"--out {out}: {target} is not writable"
+    return None
+
+
+def _read_exclusions(items) -> list[str]:
+    exclude: list[str] = []
+    for item in items or []:
+        if os.path.isfile(item):
+            with open(item) as f:
+                exclude.extend(line.strip() for line in f
+                               if line.strip() and not line.startswith("#"))
+        else:
+            exclude.extend(x.strip() for x in item.split(",") if x.strip())
+    return exclude
+
+
 def cmd_generate(args) -> int:
     from .emit.records import StyleMix
     from .explore.context import Context
-    from .explore.forward import ForwardConfig, library
-    from .explore.run import GenerateConfig
+    from .explore.forward import ForwardConfig, default_library
+    from .explore.run import GenerateConfig, check_exclusions, forward_library
     from .run import JobConfig, JobError, LocalExecutor, RayExecutor, clear_run, run_job
     from .run.executors import ExecutorError
     from .run.tasks import load_state
     from .syntax import Syntax
     db_path = args.db or _default_db()
     out = args.out
-    if os.path.exists(out) and not os.path.isdir(out):
-        print(f"proofgen: error: --out {out} exists and is not a folder", file=sys.stderr)
-        return 1
+    # every option is checked before the database is read or --out is touched
+    problem = _out_problem(out)
+    if problem:
+        return _usage_error(problem)
+    if args.address is not None and args.executor != "ray":
+        return _usage_error("--address names a Ray cluster; it needs --executor ray")
+    if args.generator == "extract" and args.library is not None:
+        return _usage_error("--library chooses what forward derivation may cite; "
+                            "extract takes its theorems from the database's proofs")
+    if args.generator == "forward" and (args.units or args.proofs):
+        return _usage_error("--units and --proofs slice the database's proofs for "
+                            "--generator extract; forward runs are cut with --unit-size")
     try:
         styles = StyleMix.parse(args.styles, args.renderings)
     except ValueError as exc:
-        print(f"proofgen: error: --styles: {exc}", file=sys.stderr)
-        return 1
-    exclude: list[str] = []
-    for item in args.exclude or []:
-        if os.path.isfile(item):
-            with open(item) as f:
-                exclude.extend(line.strip() for line in f
-                               if line.strip() and not line.startswith("#"))
-        else:
-            exclude.extend(x for x in item.split(",") if x.strip())
-    fcfg = ForwardConfig(library=args.library, max_symbols=args.max_symbols,
+        return _usage_error(f"--styles: {exc}")
+    if not os.path.isfile(db_path):
+        return _usage_error(f"--db {db_path} cannot be read: no such file")
+    try:
+        exclude = _read_exclusions(args.exclude)
+    except (OSError, UnicodeDecodeError) as exc:
+        return _usage_error(f"--exclude: {exc}")
+    fcfg = ForwardConfig(library=args.library or "default", max_symbols=args.max_symbols,
                          max_hypotheses=args.max_hypotheses, choice=args.choice)
-    config = GenerateConfig(generator=args.generator, count=args.count, seed=args.seed,
-                            forward=fcfg, target=args.target, metric=args.metric,
-                            exclude=tuple(exclude), proofs=args.proofs)
-    job = JobConfig(config, styles, unit_size=args.unit_size, units=args.units,
-                    partitions=args.partitions)
     db = load(db_path, engine="cython" if fast_engine_available() else "python",
               limits=GENERATION_LIMITS)
     errors = [d for d in db.read_diagnostics if d.severity == "error"]
@@ -313,18 +414,37 @@ def cmd_generate(args) -> int:
         print(f"{db_path}: its grammar is not an unambiguous tree grammar "
               "(see `proofgen grammar`); generated text could not be trusted", file=sys.stderr)
         return 1
+    ctx = Context.of(db, syn)
+    if not ctx.assertions:
+        return _usage_error(f"{db_path} has no logical axioms or theorems to derive from")
+    if args.generator == "forward" and args.library is None:
+        spec, why = default_library(ctx)
+        fcfg = ForwardConfig(**{**fcfg.__dict__, "library": spec})
+        print(f"proofgen: library {spec} (the default for {os.path.basename(db_path)}: "
+              f"{why}; choose another with --library)", file=sys.stderr)
+    config = GenerateConfig(generator=args.generator, count=args.count, seed=args.seed,
+                            forward=fcfg, target=args.target, metric=args.metric,
+                            exclude=tuple(exclude), proofs=args.proofs,
+                            allow_discouraged=args.allow_discouraged)
+    job = JobConfig(config, styles, unit_size=args.unit_size, units=args.units,
+                    partitions=args.partitions)
     try:
-        # options are checked here, before any worker starts
-        ctx = Context.of(db, syn)
+        # options that need the database are checked here, before any
+        # worker starts or --out is claimed
+        check_exclusions(ctx, config.exclude)
         if config.generator == "forward":
-            library(ctx, fcfg.library)
+            forward_library(ctx, config)
         executor = (RayExecutor(args.address, args.workers) if args.executor == "ray"
                     else LocalExecutor(args.workers or 1))
     except (ValueError, ExecutorError) as exc:
-        print(f"proofgen: error: {exc}", file=sys.stderr)
-        return 1
+        text = str(exc)
+        # the generator's messages name the option they are about without its dashes
+        return _usage_error("--" + text if text.startswith(("library", "exclude")) else text)
     if args.force:
-        clear_run(out)
+        try:
+            clear_run(out)
+        except JobError as exc:
+            return _usage_error(str(exc))
     state = load_state(db_path, db, ctx) if args.executor == "local" else None
     progress = JobProgress(sys.stderr.isatty())
     try:
@@ -334,6 +454,15 @@ def cmd_generate(args) -> int:
         progress.close()
         print(f"proofgen: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        # a full disk, a folder made read-only: what is written is whole files
+        # vouched for by markers, so the same command resumes the run
+        progress.close()
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"proofgen: error: writing the run failed: {where}{exc.strerror or exc}; "
+              f"nothing written is damaged: fix the cause and rerun the same command to "
+              f"resume", file=sys.stderr)
+        return EXIT_IO
     progress.close()
     cpu = manifest["cpu_seconds"]
     seconds = cpu["generate"] + cpu["emit"]
@@ -366,16 +495,40 @@ def cmd_generate(args) -> int:
     return 0
 
 
+def _checked_run(args) -> Optional[dict]:
+    """The run's manifest once its files are checked against it (or, with
+    --no-verify, as it stands; None for an unfinished run); prints the
+    problem and returns False when the folder cannot be trusted."""
+    from .run.folder import RunFilesError, RunFolderError, check_run, read_manifest
+    try:
+        if args.no_verify:
+            try:
+                return read_manifest(args.run_dir)
+            except RunFolderError:
+                if os.path.isdir(os.path.join(args.run_dir, "shards")):
+                    print(f"proofgen: warning: {args.run_dir} is not a finished run; reading "
+                          "the shards written so far, unchecked", file=sys.stderr)
+                    return None
+                raise
+        return check_run(args.run_dir)
+    except RunFolderError as exc:
+        hint = " (--no-verify reads it anyway)" if isinstance(exc, RunFilesError) else ""
+        print(f"proofgen: error: {exc}{hint}", file=sys.stderr)
+        return False
+
+
 def cmd_cat(args) -> int:
     """Stream a run's records as JSON lines."""
     import glob
     import json
     from .emit.shards import read_shard
-    shards = sorted(glob.glob(os.path.join(args.run_dir, "shards", "*.jsonl.zst")))
-    if not os.path.isdir(args.run_dir) or not shards:
-        print(f"proofgen: error: {args.run_dir}: no shards (not a proofgen run folder?)",
-              file=sys.stderr)
+    manifest = _checked_run(args)
+    if manifest is False:
         return 1
+    if manifest is None:
+        shards = sorted(glob.glob(os.path.join(args.run_dir, "shards", "*.jsonl.zst")))
+    else:
+        shards = [os.path.join(args.run_dir, e["path"]) for e in manifest["shards"]]
     n = 0
     out = sys.stdout
     for path in shards:
@@ -404,6 +557,8 @@ def cmd_cat(args) -> int:
 
 def cmd_report(args) -> int:
     from .emit.report import ReportError, write_report
+    if not _checked_run(args):
+        return 1
     tty = sys.stderr.isatty()
 
     def progress(msg: str) -> None:
@@ -427,6 +582,8 @@ def cmd_report(args) -> int:
 
 def cmd_export_mm(args) -> int:
     from .explore.export import export_mm
+    if not _checked_run(args):
+        return 1
     try:
         n = export_mm(args.run_dir, args.db or _default_db(), args.output)
     except (OSError, ValueError) as exc:
@@ -436,12 +593,22 @@ def cmd_export_mm(args) -> int:
     return 0
 
 
+NO_VERIFY_HELP = ("do not check the run's files against its manifest (sizes, sha256, no "
+                  "strays) before reading; zstd frame checksums are still checked, and an "
+                  "unfinished run is read as far as it got")
+
+
 class _Parser(argparse.ArgumentParser):
-    """Usage errors exit 1: status 2 means 'only incomplete proofs'."""
+    """Usage errors exit 1: status 2 means 'only incomplete proofs'.  Help
+    shows every option's default."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         self.print_usage(sys.stderr)
-        self.exit(1, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -449,19 +616,51 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"proofgen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
+    from .kernel import SelectionError, parse_only
+
+    def only_labels(text: str) -> tuple[str, ...]:
+        try:
+            return parse_only(text)
+        except SelectionError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
     v = sub.add_parser("verify", help="check every proof of a .mm database",
-                       description="Check every proof of a Metamath database. Exit status: 0 all "
-                       "proofs verified; 1 errors; 2 only incomplete ('?') proofs.")
-    v.add_argument("file", help="the .mm file (included files are read too)")
+                       description="Check every proof of a Metamath database (or, with --only, "
+                       "some of them).\nExit status: 0 all proofs verified; 1 errors or a usage "
+                       "error; 2 only incomplete ('?')\nproofs. Warnings (--discouraged) never "
+                       "change it.",
+                       epilog="examples:\n"
+                       "  proofgen verify set.mm\n"
+                       "  proofgen verify set.mm --only syl,ax-mp..a1i   # 4 proofs; the file is "
+                       "still read whole\n"
+                       "  zcat set.mm.gz | proofgen verify -             # from standard input\n"
+                       "  proofgen verify set.mm --discouraged           # W0820 warnings, exit "
+                       "0")
+    v.add_argument("file", help="the .mm file (included files are read too), or '-' to read "
+                   "the database from standard input: its $[ $] inclusions are then resolved "
+                   "relative to the current directory (which also bounds them, see "
+                   "--allow-outside-includes) and diagnostics call it <stdin>")
+    v.add_argument("--only", type=only_labels, default=None, metavar="LABELS",
+                   help="check only these proofs: comma-separated $p labels and ranges A..B "
+                   "(every $p from statement A to statement B in database order, both "
+                   "included; A.. and ..B are open-ended); the whole database is still read "
+                   "and its reading errors reported. An unknown label, a label that is not a "
+                   "$p, or a reversed range is a usage error (exit 1). Default: every proof")
+    v.add_argument("--discouraged", action="store_true",
+                   help="warn (W0820) where a proof cites an assertion whose description says "
+                   "'(New usage is discouraged.)', unless the citing theorem says so too; "
+                   "warnings do not change the exit status (default: off)")
     v.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1,
                    help="worker processes for proof checking (default: all cores)")
     v.add_argument("--engine", choices=ENGINES, default=None,
                    help="cython (fast, default) or python (the readable reference)")
-    v.add_argument("--json", action="store_true", help="diagnostics as JSON lines on stdout")
+    v.add_argument("--json", action="store_true",
+                   help="diagnostics as JSON lines on stdout (default: text)")
     v.add_argument("--allow-incomplete", action="store_true",
-                   help="exit 0 when the only problems are '?' steps")
+                   help="exit 0 when the only problems are '?' steps (default: exit 2)")
     v.add_argument("--allow-outside-includes", action="store_true",
-                   help="let $[ $] include files outside the database's folder")
+                   help="let $[ $] include files outside the database's folder (default: "
+                   "refused, E0204)")
     lim = v.add_argument_group("resource limits (exceeding one is error E0901)")
     defaults = Limits()
     for option, (field, help_text) in LIMIT_OPTIONS.items():
@@ -505,49 +704,64 @@ def build_parser() -> argparse.ArgumentParser:
     ge = sub.add_parser("generate", help="derive new verified theorems from a database",
                         description="Derive new theorems (forward derivation or extraction of "
                         "proof steps), deduplicate, shape their distribution, verify every one "
-                        "with the kernel, and write them as JSON lines.")
+                        "with the kernel, and write them as a dataset: zstd JSON-lines shards, "
+                        "a manifest and a dataset card (README.md) in --out.",
+                        epilog=GENERATE_EXAMPLES)
     ge.add_argument("--db", help="the .mm database (default: the bundled hilbert.mm)")
-    ge.add_argument("--generator", choices=("forward", "extract"), default="forward")
-    ge.add_argument("--count", "-n", type=_positive, default=1000, help="theorems wanted")
-    ge.add_argument("--seed", type=int, default=0)
+    ge.add_argument("--generator", choices=("forward", "extract"), default="forward",
+                    help="forward: derive new facts from a library; extract: every step of "
+                    "the database's proofs as a theorem")
+    ge.add_argument("--count", "-n", type=_positive, default=1000,
+                    help="distinct theorems wanted")
+    ge.add_argument("--seed", type=_seed, default=0,
+                    help="the run's seed (0 .. 2^63-1): same seed, same files")
     ge.add_argument("--out", "-o", default="proofgen-out", help="output folder")
     ge.add_argument("--force", action="store_true",
                     help="replace a run already in --out (by default the same command "
                     "resumes it, and another job is refused)")
-    ge.add_argument("--library", default="upto:ax-gen",
+    ge.add_argument("--library", default=None,
                     help="forward: what may be cited: axioms, all, upto:LABEL (assertions "
-                    "before LABEL; default upto:ax-gen, propositional calculus) or labels:A,B")
+                    "before LABEL) or labels:A,B; default: upto:ax-gen (propositional "
+                    "calculus) on a database with ax-gen, else all")
+    ge.add_argument("--allow-discouraged", action="store_true",
+                    help="also cite assertions marked '(New usage is discouraged.)' and mine "
+                    "proofs marked '(Proof modification is discouraged.)' (set.mm's *OLD, "
+                    "*ALT); left out by default")
     ge.add_argument("--choice", choices=("uniform", "usage", "inverse-usage"), default="uniform",
                     help="forward: how assertions are picked (weights from use in the database)")
     ge.add_argument("--target", choices=("natural", "uniform", "log-uniform"), default="natural",
                     help="target histogram of --metric over buckets 2^k..2^(k+1)-1")
-    ge.add_argument("--metric", choices=("depth", "steps", "length"), default="depth")
+    ge.add_argument("--metric", choices=("depth", "steps", "length"), default="depth",
+                    help="what --target shapes: proof depth, logical steps or statement length")
     ge.add_argument("--max-symbols", type=_positive, default=48,
                     help="forward: largest statement (hypotheses + conclusion) in symbols")
-    ge.add_argument("--max-hypotheses", type=int, default=3)
-    ge.add_argument("--proofs", type=int, default=0, metavar="N",
+    ge.add_argument("--max-hypotheses", type=_non_negative, default=3,
+                    help="forward: most hypotheses of a theorem")
+    ge.add_argument("--proofs", type=_non_negative, default=0, metavar="N",
                     help="extract: only from the first N proofs of the database (0: all)")
     ge.add_argument("--exclude", action="append", metavar="LABELS|FILE",
                     help="never emit these (labels or statements, comma-separated, or a file "
-                    "with one per line) and never use their proofs")
+                    "with one per line) and never use their proofs (repeatable)")
     ge.add_argument("--styles", default=DEFAULT_STYLES, metavar="SPEC",
-                    help="renderings to mix: all (default), a list (mm,steps,hier,en,latex,"
-                    "mixed) or weights (mm=2,en=1)")
+                    help="renderings to mix: all, a list (mm,steps,hier,en,latex,mixed) or "
+                    "weights (mm=2,en=1)")
     ge.add_argument("--renderings", type=_positive, default=1, metavar="K",
-                    help="distinct styles each theorem is rendered in (default 1)")
-    ge.add_argument("--workers", type=int, default=0, metavar="N",
-                    help="processes (local executor, default 1) or Ray actors (default: "
-                    "one per CPU of the cluster)")
-    ge.add_argument("--executor", choices=("local", "ray"), default="local")
+                    help="distinct styles each theorem is rendered in (at most the number of "
+                    "styles in --styles)")
+    ge.add_argument("--workers", type=_non_negative, default=0, metavar="N",
+                    help="processes (local executor; 0: one) or Ray actors (0: one per CPU "
+                    "of the cluster)")
+    ge.add_argument("--executor", choices=("local", "ray"), default="local",
+                    help="local processes, or actors on a Ray cluster")
     ge.add_argument("--address", default=None,
                     help="ray: the cluster to join (auto, ray://host:10001); default: start "
                     "a local Ray")
     ge.add_argument("--unit-size", type=_positive, default=1000, metavar="N",
-                    help="forward: theorems per work unit (default 1000)")
-    ge.add_argument("--units", type=int, default=0, metavar="K",
-                    help="extract: cut the database's proofs into K units (default 1)")
-    ge.add_argument("--partitions", type=int, default=0, metavar="P",
-                    help="hash partitions of the global dedup (default: one per 64 units)")
+                    help="forward: theorems per work unit")
+    ge.add_argument("--units", type=_non_negative, default=0, metavar="K",
+                    help="extract: cut the database's proofs into K units (0: one)")
+    ge.add_argument("--partitions", type=_non_negative, default=0, metavar="P",
+                    help="hash partitions of the global dedup (0: one per 64 units)")
     ge.add_argument("--keep-staging", action="store_true",
                     help="keep each unit's records from before global dedup")
     ge.set_defaults(func=cmd_generate)
@@ -555,28 +769,33 @@ def build_parser() -> argparse.ArgumentParser:
     ca = sub.add_parser("cat", help="stream a run's records",
                         description="Print the records of a run's shards as JSON lines "
                         "(or their text only).")
-    ca.add_argument("run_dir")
-    ca.add_argument("--style", action="append", metavar="S",
-                    help="only records of this style (repeatable)")
-    ca.add_argument("--limit", type=int, default=0, metavar="N", help="stop after N records")
+    ca.add_argument("run_dir", help="a run folder (made by proofgen generate)")
+    ca.add_argument("--style", action="append", metavar="S", choices=STYLE_NAMES,
+                    help="only records of this style (repeatable): " + ", ".join(STYLE_NAMES))
+    ca.add_argument("--limit", type=_non_negative, default=0, metavar="N",
+                    help="stop after N records (0: all)")
     ca.add_argument("--text", action="store_true", help="print only the text of each record")
+    ca.add_argument("--no-verify", action="store_true", help=NO_VERIFY_HELP)
     ca.set_defaults(func=cmd_cat)
 
     rp = sub.add_parser("report", help="pictures and a summary of a run",
                         description="Write PNG histograms (depth, steps, statement length, "
                         "tokens per style, assertion usage) and report.md for a finished run.")
-    rp.add_argument("run_dir")
+    rp.add_argument("run_dir", help="a finished run folder")
     rp.add_argument("-o", "--out", metavar="DIR", help="where to write (default: RUN_DIR/report)")
-    rp.add_argument("--max-records", type=int, default=200_000, metavar="N",
-                    help="records read for tokens per record (0: all; default 200000)")
+    rp.add_argument("--max-records", type=_non_negative, default=200_000, metavar="N",
+                    help="records read for tokens per record (0: all)")
+    rp.add_argument("--no-verify", action="store_true", help=NO_VERIFY_HELP)
     rp.set_defaults(func=cmd_report)
 
     ex = sub.add_parser("export-mm", help="write a run's theorems as a .mm file",
                         description="Write the database followed by a run's theorems (and the "
                         "generated lemmas they cite) as ${ $} blocks with compressed proofs.")
-    ex.add_argument("run_dir")
-    ex.add_argument("--db", help="the database the run was made from (default: bundled)")
-    ex.add_argument("--output", "-o", required=True)
+    ex.add_argument("run_dir", help="a finished run folder")
+    ex.add_argument("--db", help="the database the run was made from (default: the bundled "
+                    "hilbert.mm)")
+    ex.add_argument("--output", "-o", required=True, help="the .mm file to write")
+    ex.add_argument("--no-verify", action="store_true", help=NO_VERIFY_HELP)
     ex.set_defaults(func=cmd_export_mm)
 
     from . import fuzz

@@ -15,6 +15,7 @@ import bisect
 import hashlib
 import itertools
 import json
+import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -38,7 +39,18 @@ class StyleMix:
 
     @classmethod
     def parse(cls, spec: str, per_theorem: int = 1) -> "StyleMix":
-        """`all`, `en`, `mm,steps` or weighted `mm=2,en=1`."""
+        """`all`, `en`, `mm,steps` or weighted `mm=2,en=1`; ValueError when
+        `per_theorem` asks for more distinct styles than the spec mixes
+        (built directly, a mix gives each theorem as many as it has)."""
+        mix = cls._parse(spec, per_theorem)
+        if mix.per_theorem > len(mix._names):
+            raise ValueError(f"{mix.per_theorem} distinct renderings per theorem asked for, "
+                             f"but only {len(mix._names)} styles are mixed "
+                             f"({', '.join(mix._names)})")
+        return mix
+
+    @classmethod
+    def _parse(cls, spec: str, per_theorem: int) -> "StyleMix":
         spec = spec.strip()
         if spec in ("", "all"):
             return cls(per_theorem=per_theorem)
@@ -52,8 +64,8 @@ class StyleMix:
                 weight = float(w) if w else 1.0
             except ValueError:
                 raise ValueError(f"style weight {w!r} of {name} is not a number") from None
-            if weight < 0:
-                raise ValueError(f"style weight of {name} is negative")
+            if not math.isfinite(weight) or weight < 0:
+                raise ValueError(f"style weight {w!r} of {name} is not a finite number >= 0")
             weights[name] = weight
         if not any(weights.values()):
             raise ValueError("every style has weight 0")

@@ -96,26 +96,58 @@ class ShardError(ValueError):
     """A shard that cannot be read: damaged, truncated or not a shard."""
 
 
+def read_frames(path: str, chunk: int = 1 << 20) -> Iterator[str]:
+    """The text of each zstd frame of a shard, once the whole frame is read
+    and its checksum checked: a reader never sees a line of a damaged frame.
+    Raises zstandard.ZstdError (damaged frame), ValueError (cut short)."""
+    dctx = zstandard.ZstdDecompressor()
+    with open(path, "rb") as f:
+        obj = dctx.decompressobj()
+        parts: list[bytes] = []
+        started = False
+        pending = b""
+        while True:
+            block = pending or f.read(chunk)
+            pending = b""
+            if not block:
+                break
+            started = True
+            parts.append(obj.decompress(block))
+            if obj.eof:
+                yield b"".join(parts).decode("utf-8")
+                parts = []
+                pending = obj.unused_data
+                obj = dctx.decompressobj()
+                started = bool(pending)
+        if started:
+            raise ValueError("the last frame is cut short")
+
+
 def read_shard(path: str) -> Iterator[dict]:
-    """The records of a shard, streamed (all frames).  Raises `ShardError`
-    naming the shard and the record where reading failed."""
+    """The records of a shard, streamed frame by frame (a frame's records
+    only once its checksum is checked).  Raises `ShardError` naming the
+    shard and the record where reading failed."""
     n = 0
     try:
-        with open(path, "rb") as f:
-            reader = zstandard.ZstdDecompressor().stream_reader(f, read_across_frames=True)
-            for line in io.TextIOWrapper(reader, encoding="utf-8"):
+        for text in read_frames(path):
+            for line in text.split("\n"):    # not splitlines: U+2028 may be in a string
                 if line.strip():
+                    rec = json.loads(line)
                     n += 1
-                    yield json.loads(line)
+                    yield rec
     except (zstandard.ZstdError, UnicodeDecodeError, ValueError) as exc:
         raise ShardError(f"{path}: damaged shard (after {n} good records): {exc}") from None
 
 
 def read_lines(path: str) -> Iterator[str]:
-    """The JSON lines of a shard as text, unparsed (newline kept)."""
-    with open(path, "rb") as f:
-        reader = zstandard.ZstdDecompressor().stream_reader(f, read_across_frames=True)
-        yield from io.TextIOWrapper(reader, encoding="utf-8")
+    """The JSON lines of a shard as text, unparsed (newline kept), frame by
+    frame as `read_frames` checks them."""
+    for text in read_frames(path):
+        lines = text.split("\n")
+        for line in lines[:-1]:
+            yield line + "\n"
+        if lines[-1]:
+            yield lines[-1]
 
 
 def file_sha256(path: str) -> str:

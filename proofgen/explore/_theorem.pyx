@@ -641,12 +641,12 @@ cdef class ExtractLoop:
     reference (tests hold both to that).  Returns the theorems of one
     proof as a list."""
     cdef object ex, ctx, logical_steps, disjoint_needed, assertion_class
-    cdef object step_class, theorem_class
+    cdef object step_class, theorem_class, theorem_label
     cdef object canonical_hash, canonical_term, match
     cdef dict lemmas, generated, depths, known, float_position, stats
 
     def __init__(self, ex, logical_steps, disjoint_needed, step_class, theorem_class,
-                 assertion_class):
+                 assertion_class, theorem_label):
         global _PERMUTATIONS
         if _PERMUTATIONS is None:
             import itertools
@@ -658,6 +658,7 @@ cdef class ExtractLoop:
         self.step_class = step_class
         self.theorem_class = theorem_class
         self.assertion_class = assertion_class
+        self.theorem_label = theorem_label
         kit = self.ctx.kit
         self.canonical_hash = kit.canonical_hash
         self.canonical_term = kit.canonical_term
@@ -839,7 +840,7 @@ cdef class ExtractLoop:
                     made_lemma.append(None); made_used.append(None)
                     skipped += 1
                     continue
-                label = "pg.%016x" % (key,)
+                label = self.theorem_label(self.ctx, key, hyp_terms, concl, disjoint)
                 hyps = tuple(hyp_terms)
                 thm = self.theorem_class.__new__(self.theorem_class)
                 d = thm.__dict__

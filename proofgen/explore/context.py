@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Optional, Sequence
 
 from ..kernel import Database
+from ..kernel.comments import discouraged
 from ..syntax import Syntax, term_kit
 
 Term = tuple
@@ -64,6 +65,9 @@ class Context:
     syntax_frames: dict[str, tuple] = field(default_factory=dict)
     #: syntax axioms used by the parser: label -> rule id
     syntax_rules: dict[str, int] = field(default_factory=dict)
+    #: assertions whose description discourages new usage ("usage") or
+    #: changing their proof ("proof"): label -> marks (set.mm's conventions)
+    discouraged: dict[str, frozenset] = field(default_factory=dict)
 
     @classmethod
     def of(cls, db: Database, syn: Optional[Syntax] = None) -> "Context":
@@ -82,6 +86,7 @@ class Context:
             h.update(data)
         ctx.sha256 = h.hexdigest()
         ctx.files = [name for name, _ in db.sources]
+        ctx.discouraged = discouraged(db.sources)
         g = syn.grammar
         by_label = {}
         active = set(db.active_floats().values())
@@ -125,6 +130,12 @@ class Context:
                 for lab in s.proof.labels:
                     ctx.usage[lab] = ctx.usage.get(lab, 0) + 1
         return ctx
+
+    def not_to_cite(self) -> set[str]:
+        """Assertions a generator leaves alone unless allowed: those whose
+        new usage the database discourages, and (to be safe, as most are
+        *OLD and *ALT variants) those whose proof it asks to keep as is."""
+        return set(self.discouraged)
 
     def type_name(self, var: int) -> str:
         g = self.syn.grammar

@@ -11,12 +11,10 @@ declares, so no new `$v`/`$f` are needed.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 
-
-import zstandard
+from ..emit.shards import read_lines
 
 
 def block(rec: dict) -> str:
@@ -31,10 +29,28 @@ def block(rec: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _refuse_inputs(run_dir: str, db_path: str, output: str) -> None:
+    """`-o` may not name the database or a file of the run."""
+    out = os.path.realpath(output)
+    if os.path.exists(db_path) and os.path.exists(out) and os.path.samefile(out, db_path):
+        raise ValueError(f"-o {output} is the database the run was made from; "
+                         "choose another file")
+    run = os.path.realpath(run_dir)
+    if os.path.exists(out) and os.path.commonpath([out, run]) == run:
+        raise ValueError(f"-o {output} is a file of the run {run_dir}; choose a file "
+                         "outside it")
+    if os.path.isdir(out):
+        raise ValueError(f"-o {output} is a folder; name the .mm file to write")
+
+
 def export_mm(run_dir: str, db_path: str, output: str) -> int:
+    """Write the database and the run's theorems to `output`, and check the
+    result with the kernel before it takes the name `output` (ValueError,
+    with the first errors, when it does not verify: nothing is written)."""
     manifest_path = os.path.join(run_dir, "manifest.json")
     if not os.path.exists(manifest_path):
         raise ValueError(f"{run_dir} is not a run folder (no manifest.json)")
+    _refuse_inputs(run_dir, db_path, output)
     with open(manifest_path) as f:
         summary = json.load(f)
     with open(db_path, "rb") as f:
@@ -52,7 +68,7 @@ def export_mm(run_dir: str, db_path: str, output: str) -> int:
                 seen.add(rec["label"])
                 records.append(rec)
     order = _dependency_order(records)
-    tmp = output + ".tmp"
+    tmp = f"{output}.{os.getpid()}.tmp"
     with open(tmp, "wb") as f:
         f.write(data)
         if not data.endswith(b"\n"):
@@ -62,16 +78,30 @@ def export_mm(run_dir: str, db_path: str, output: str) -> int:
                 f"{summary['config']['generate']['seed']}). $)\n\n".encode())
         for rec in order:
             f.write(block(rec).encode("ascii"))
+    try:
+        _check(tmp, output)
+    except BaseException:
+        os.unlink(tmp)
+        raise
     os.replace(tmp, output)
     return len(order)
 
 
+def _check(path: str, output: str) -> None:
+    from ..kernel import GENERATION_LIMITS, fast_engine_available, load
+    db = load(path, engine="cython" if fast_engine_available() else "python",
+              limits=GENERATION_LIMITS)
+    report = db.verify(jobs=os.cpu_count() or 1)
+    if report.errors:
+        first = "; ".join(d.format().replace(path, output) for d in report.errors[:3])
+        raise ValueError(f"the export does not verify ({len(report.errors)} errors), so "
+                         f"{output} was not written; first: {first}")
+
+
 def _read(path: str):
-    with open(path, "rb") as f:
-        reader = zstandard.ZstdDecompressor().stream_reader(f, read_across_frames=True)
-        for line in io.TextIOWrapper(reader, encoding="utf-8"):
-            if line.strip():
-                yield json.loads(line)
+    for line in read_lines(path):
+        if line.strip():
+            yield json.loads(line)
 
 
 def _dependency_order(records: list[dict]) -> list[dict]:

@@ -15,7 +15,7 @@ from typing import Iterator, Optional
 from ..kernel import Statement
 from ..syntax.proofs import decode_compressed
 from .context import Assertion, Context, canonical_order, ordered_statement_hash
-from .theorem import Step, Theorem, as_assertion, disjoint_needed
+from .theorem import Step, Theorem, as_assertion, disjoint_needed, theorem_label
 
 Term = tuple
 
@@ -218,7 +218,7 @@ class Extractor:
             self._loop = None
         else:
             self._loop = ExtractLoop(self, logical_steps, disjoint_needed, Step, Theorem,
-                                     Assertion)
+                                     Assertion, theorem_label)
 
     def theorems(self, st: Statement) -> Iterator[Theorem]:
         """The theorems `st`'s proof gives, in order.  In C when the
@@ -304,7 +304,7 @@ class Extractor:
                 made.append(None)
                 stats["skipped"] += 1
                 continue
-            label = f"pg.{key:016x}"
+            label = theorem_label(ctx, key, hyp_terms, concl, disjoint)
             thm = Theorem(typecode, tuple(hyp_terms), concl, tuple(steps), disjoint, depth + 1,
                           "extract", label=label, hash=key,
                           restates=ctx.known.get(key), meta={"source": st.label, "step": i})

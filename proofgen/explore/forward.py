@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .context import Assertion, Context, canonical_statement, statement_hash
-from .theorem import Step, Theorem, as_assertion, disjoint_needed
+from .theorem import Step, Theorem, as_assertion, disjoint_needed, theorem_label
 
 Term = tuple
 
@@ -30,8 +30,8 @@ Term = tuple
 @dataclass
 class ForwardConfig:
     #: "axioms": the database's axioms; "upto:LABEL": every assertion before
-    #: LABEL; "labels:A,B,...": those
-    library: str = "upto:ax-gen"
+    #: LABEL; "labels:A,B,...": those; "all"; "default": see `default_library`
+    library: str = "default"
     max_symbols: int = 48            # hypotheses + conclusion, in symbols
     max_hypotheses: int = 3
     assumption_rate: float = 0.05    # chance a premise is a new assumption
@@ -73,6 +73,9 @@ class Forward:
             fw.add(Fact(a, tuple(a.essentials), a.conclusion, 0, a.typecode), known=True)
             if a.essentials:
                 fw.rules.append(a)
+        if not fw.rules:
+            raise ValueError(f"library {config.library} has no rule of inference (an assertion "
+                             "with hypotheses): nothing can be derived")
         for a in fw.rules:
             use = ctx.usage.get(a.label, 0)
             fw.weights.append({"uniform": 1.0, "usage": 1.0 + use,
@@ -219,7 +222,7 @@ class Forward:
             return None
         self.seen.add(key)
         thm = Theorem(rule.typecode, tuple(chyps), cconcl, tuple(steps), disjoint, depth,
-                      "forward", label=f"pg.{key:016x}", hash=key,
+                      "forward", label=theorem_label(ctx, key, chyps, cconcl, disjoint), hash=key,
                       restates=ctx.known.get(key))
         a = as_assertion(ctx, thm, self.next_position)
         self.next_position += 1
@@ -285,8 +288,19 @@ def _add_hyp(hyps: list[Term], h: Term) -> int:
     return len(hyps) - 1
 
 
+def default_library(ctx: Context) -> tuple[str, str]:
+    """The library a run uses unless told otherwise, and why: a database
+    laid out like set.mm (propositional calculus, then `ax-gen`) gives its
+    propositional calculus; any other gives all its assertions."""
+    if "ax-gen" in ctx.assertions:
+        return "upto:ax-gen", "the assertions before ax-gen: its propositional calculus"
+    return "all", "every assertion (it has no ax-gen, where set.mm's predicate calculus starts)"
+
+
 def library(ctx: Context, spec: str) -> list[Assertion]:
     """The allowed library: see `ForwardConfig.library`."""
+    if spec == "default":
+        spec = default_library(ctx)[0]
     if spec == "axioms":
         return [ctx.assertions[x] for x in ctx.order if ctx.assertions[x].kind == "a"]
     if spec.startswith("upto:"):
@@ -298,13 +312,19 @@ def library(ctx: Context, spec: str) -> list[Assertion]:
             if x == stop:
                 break
             out.append(ctx.assertions[x])
-        return out
+        return _nonempty(spec, out)
     if spec.startswith("labels:"):
         labels = [x for x in spec[7:].split(",") if x]
         missing = [x for x in labels if x not in ctx.assertions]
         if missing:
             raise ValueError(f"library: no assertion labelled {', '.join(missing)}")
-        return [ctx.assertions[x] for x in labels]
+        return _nonempty(spec, [ctx.assertions[x] for x in labels])
     if spec == "all":
         return [ctx.assertions[x] for x in ctx.order]
     raise ValueError(f"library {spec!r}: use axioms, all, upto:LABEL or labels:A,B")
+
+
+def _nonempty(spec: str, found: list[Assertion]) -> list[Assertion]:
+    if not found:
+        raise ValueError(f"library {spec} holds no axiom or theorem to derive from")
+    return found

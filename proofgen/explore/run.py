@@ -32,7 +32,7 @@ from ..kernel import Database
 from .context import Context, canonical_statement, statement_hash
 from .extract import Extractor, extract
 from .forward import Forward, ForwardConfig
-from .theorem import Theorem, new_theorem
+from .theorem import Theorem, new_theorem, theorem_label
 
 METRICS = ("depth", "steps", "length")
 TARGETS = ("natural", "uniform", "log-uniform")
@@ -54,6 +54,8 @@ class GenerateConfig:
     proofs: int = 0                     # extract: only the first N proofs (0: all)
     first_proof: int = 0                # extract: skip the proofs before this one
     flat: bool = False                  # extract: self-contained subproofs, no lemmas
+    allow_discouraged: bool = False     # cite (and mine the proofs of) assertions the
+                                        # database marks as discouraged
 
     def as_dict(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if k != "forward"}
@@ -116,8 +118,8 @@ def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None
     want = config.count if config.target == "natural" else int(config.count * config.oversample)
     with _old_generations_left_alone(may_freeze=config.generator == "extract"):
         if config.generator == "forward":
-            pool, lemmas = _run_forward(db, ctx, config, want, excluded_labels,
-                                        excluded_hashes, stats, progress)
+            pool, lemmas = _run_forward(db, ctx, config, want, excluded_hashes, stats,
+                                        progress)
         else:
             pool, lemmas = _run_extract(db, ctx, config, want, excluded_labels,
                                         excluded_hashes, stats, progress)
@@ -158,6 +160,12 @@ def _old_generations_left_alone(may_freeze: bool):
             gc.unfreeze()
         if enabled:
             gc.enable()
+
+
+def check_exclusions(ctx: Context, exclude) -> None:
+    """ValueError naming the first `--exclude` item that is neither a label
+    nor a statement of the database."""
+    _exclusions(ctx, exclude)
 
 
 def _exclusions(ctx: Context, exclude) -> tuple[set[str], set[int]]:
@@ -211,11 +219,28 @@ def _verify(db: Database, ctx: Context, batch: list[Theorem], extra, keep: bool,
     return good
 
 
-def _run_forward(db, ctx, config, want, excluded_labels, excluded_hashes, stats, progress):
-    fcfg = config.forward
-    if excluded_labels:
-        lib = [x for x in _library_labels(ctx, fcfg.library) if x not in excluded_labels]
-        fcfg = ForwardConfig(**{**fcfg.__dict__, "library": "labels:" + ",".join(lib)})
+def forward_library(ctx: Context, config: GenerateConfig) -> list[str]:
+    """The labels forward derivation may cite: the library asked for,
+    without excluded labels and (unless allowed) discouraged ones.
+    ValueError when nothing is left."""
+    excluded = _exclusions(ctx, config.exclude)[0]
+    if not config.allow_discouraged:
+        excluded |= ctx.not_to_cite()
+    lib = [x for x in _library_labels(ctx, config.forward.library) if x not in excluded]
+    if not lib:
+        raise ValueError(f"library {config.forward.library}: every assertion in it is "
+                         "excluded" + ("" if config.allow_discouraged else
+                                       " or discouraged (see --allow-discouraged)"))
+    if not any(ctx.assertions[x].essentials for x in lib):
+        raise ValueError(f"library {config.forward.library} has no rule of inference (an "
+                         "assertion with hypotheses, such as ax-mp): nothing can be derived")
+    return lib
+
+
+def _run_forward(db, ctx, config, want, excluded_hashes, stats, progress):
+    # what may be cited, as labels: excluded and discouraged labels left out
+    lib = forward_library(ctx, config)
+    fcfg = ForwardConfig(**{**config.forward.__dict__, "library": "labels:" + ",".join(lib)})
     if config.target != "natural" and config.metric == "depth" and not fcfg.deep_bias:
         fcfg = ForwardConfig(**{**fcfg.__dict__, "deep_bias": 0.5})
     fw = Forward.start(ctx, fcfg, config.seed, config.unit)
@@ -271,6 +296,14 @@ def _run_extract(db, ctx, config, want, excluded_labels, excluded_hashes, stats,
     if config.proofs:
         sources = sources[:config.proofs]
     sources = [s for s in sources if s.label not in excluded_labels]
+    if not config.allow_discouraged:
+        # a proof the database asks to keep as it is, or one citing what it
+        # discourages (set.mm's *OLD and *ALT proofs do both), is not mined
+        before = len(sources)
+        blocked = ctx.not_to_cite()
+        sources = [s for s in sources if s.label not in blocked
+                   and blocked.isdisjoint(s.proof.labels)]
+        stats["discouraged_proofs"] = before - len(sources)
     if config.flat:
         return _run_extract_flat(db, ctx, config, want, sources, excluded_hashes, stats,
                                  progress)
@@ -333,7 +366,7 @@ def _run_extract_flat(db, ctx, config, want, sources, excluded_hashes, stats, pr
             stats["excluded"] += 1
             continue
         thm.hash = key
-        thm.label = f"pg.{key:016x}"
+        thm.label = theorem_label(ctx, key, thm.hypotheses, thm.conclusion, thm.disjoint)
         thm.restates = ctx.known.get(key)
         pending.append(thm)
         if len(pending) >= config.batch:

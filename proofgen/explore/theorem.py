@@ -9,6 +9,7 @@ saved and reused (`Z`) in the compressed format.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -48,6 +49,22 @@ class Theorem:
         for s in self.steps:
             seen.setdefault(s.label, None)
         return list(seen)
+
+
+def theorem_label(ctx: Context, key: int, hypotheses: Sequence[Term], conclusion: Term,
+                  disjoint) -> str:
+    """The label of a generated theorem: `pg.` and 16 hex digits of a hash
+    of its canonical hash `key` (what dedup compares) and its exact
+    statement (hypotheses in order, variable names, `$d` pairs).  Two
+    theorems that differ only in variable names or `$d` are not
+    interchangeable where a proof cites them, so they never share a label:
+    records and runs can be put together into one database."""
+    exact = ctx.kit.structural_hash(list(hypotheses) + [conclusion])
+    h = hashlib.blake2b(digest_size=8, person=b"proofgen.label")
+    h.update(key.to_bytes(8, "big"))
+    h.update(exact.to_bytes(8, "big"))
+    h.update(",".join(f"{a}:{b}" for a, b in sorted(disjoint)).encode())
+    return f"pg.{h.hexdigest()}"
 
 
 def disjoint_needed(ctx: Context, steps: Sequence[Step],

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import socket
 import signal
 from typing import Callable, Iterable, Optional
 
@@ -98,6 +99,25 @@ class LocalExecutor:
 
 # -- Ray -----------------------------------------------------------------
 
+def _check_reachable(address: Optional[str], seconds: float = 5.0) -> None:
+    """A `host:port` cluster address that nothing answers at fails here, in
+    seconds: `ray.init` would keep retrying for minutes.  (`auto` and
+    `ray://` addresses fail on their own, quickly.)"""
+    if not address or address == "auto" or "://" in address:
+        return
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise ExecutorError(f"--address {address}: expected auto, HOST:PORT or "
+                            "ray://HOST:PORT")
+    try:
+        with socket.create_connection((host, int(port)), timeout=seconds):
+            pass
+    except OSError as exc:
+        raise ExecutorError(f"cannot reach the Ray cluster at {address}: "
+                            f"{exc.strerror or exc} (is `ray start --head` running there?)") \
+            from None
+
+
 class RayExecutor:
     name = "ray"
 
@@ -123,7 +143,15 @@ class RayExecutor:
         import ray       # actors load the database themselves: `state` stays here
         if not ray.is_initialized():
             kwargs = {"address": self.address} if self.address else {}
-            ray.init(log_to_driver=False, **kwargs)
+            _check_reachable(self.address)
+            try:
+                ray.init(log_to_driver=False, **kwargs)
+            except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
+                where = f"the Ray cluster at {self.address}" if self.address else "Ray"
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise ExecutorError(
+                    f"cannot start or reach {where}: {first} (start a cluster with "
+                    "`ray start --head`, or leave out --address to start a local one)") from None
             self._started_ray = True
         n = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         actor = ray.remote(num_cpus=1, max_restarts=0)(_RayWorker)

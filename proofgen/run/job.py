@@ -92,24 +92,28 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
     db_sha = sha.hexdigest()
     license_id, license_line = database_license(db.sources[0][1] if db.sources else b"")
     lay = Layout(out)
-    _claim(lay, job, db_path, db_sha)
-    _remove_stale_temporaries(lay)
-    units = _load_plan(lay, job)
-    if units:
-        parts = units[0].partitions
-    else:
-        units = job.plan(db.proof_count)
-        parts = job.partition_count(len(units))
-        units = [replace(u, partitions=parts) for u in units]
+    proof_count = db.proof_count
     del db
-    check = Worker(db_path, job, out)      # reads markers only: never loads the database
-    stats = {"units": len(units), "generated": 0, "finalized": 0, "theorems": 0,
-             "tokens": 0, "started": time.perf_counter(), "phase": "generate",
-             "resumed": 0}
-    generated: dict[int, dict] = {}
-    final: dict[int, Optional[dict]] = {}
+    # the executor starts before the folder is claimed: a cluster that cannot
+    # be reached leaves --out as it was
     executor.start(db_path, job, out, state)
     try:
+        _claim(lay, job, db_path, db_sha)
+        _remove_stale_temporaries(lay)
+        units = _load_plan(lay, job)
+        if units:
+            parts = units[0].partitions
+        else:
+            units = job.plan(proof_count)
+            parts = job.partition_count(len(units))
+            units = [replace(u, partitions=parts) for u in units]
+        check = Worker(db_path, job, out)      # reads markers only: never loads the database
+        stats = {"units": len(units), "generated": 0, "finalized": 0, "theorems": 0,
+                 "tokens": 0, "started": time.perf_counter(), "phase": "generate",
+                 "resumed": 0}
+        generated: dict[int, dict] = {}
+        final: dict[int, Optional[dict]] = {}
+
         def on_generated(task, marker):
             generated[task[1].unit] = marker
             _count(stats, marker)
@@ -268,12 +272,31 @@ def _remove_stale_temporaries(lay: Layout) -> None:
                 os.unlink(lay.path(name))
 
 
+#: what a run folder holds (layout.py); `--force` removes these and nothing else
+RUN_FOLDERS = ("staging", "theorems", "hashes", "units", "dedup", "shards", "done", "report")
+RUN_FILES = ("manifest.json", "plan.json", "job.json", "README.md")
+
+
 def clear_run(out: str) -> None:
-    """Remove a run's files (only proofgen's own) so a new job can start."""
+    """Remove a run's files (only proofgen's own) so a new job can start.
+    JobError, removing nothing, when `out` holds anything else."""
     lay = Layout(out)
-    for sub in ("staging", "theorems", "hashes", "units", "dedup", "shards", "done", "report"):
+    if not os.path.isdir(out) or not os.listdir(out):
+        return
+    strangers = sorted(set(os.listdir(out)) - set(RUN_FOLDERS) - set(RUN_FILES))
+    if strangers:
+        # checked before anything is removed: a folder that holds anything
+        # proofgen did not write is someone's, whatever its job.json says
+        raise JobError(f"--force replaces a proofgen run, but {out} is not empty: it holds "
+                       f"files proofgen did not write ({', '.join(strangers[:3])}"
+                       f"{', ...' if len(strangers) > 3 else ''}); nothing was removed: move "
+                       "them or choose another --out")
+    if not os.path.isfile(lay.path("job.json")):
+        raise JobError(f"--force replaces a proofgen run, but {out} holds no proofgen job "
+                       "(job.json is missing); nothing was removed: choose another --out")
+    for sub in RUN_FOLDERS:
         shutil.rmtree(lay.path(sub), ignore_errors=True)
-    for name in ("manifest.json", "plan.json", "job.json", "README.md"):
+    for name in RUN_FILES:
         try:
             os.unlink(lay.path(name))
         except FileNotFoundError:
