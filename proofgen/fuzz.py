@@ -43,9 +43,31 @@ WEIGHTS = {"generated": 15, "mutant": 40, "grammar": 20, "bytes": 25}
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _number(kind, text: str, least: float, strict: bool):
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value != value or value in (float("inf"),) or value < least or (strict and value == least):
+        raise argparse.ArgumentTypeError(f"{text} must be {'>' if strict else '>='} {least:g}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    return _number(float, text, 0, False)
+
+
+def _positive_float(text: str) -> float:
+    return _number(float, text, 0, True)
+
+
+def _non_negative_int(text: str) -> int:
+    return _number(int, text, 0, False)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `proofgen fuzz`."""
-    parser.add_argument("--minutes", type=float, default=10.0,
+    parser.add_argument("--minutes", type=_non_negative_float, default=10.0,
                         help="how long to run (default 10; fractions allowed)")
     parser.add_argument("--against", metavar="CMD",
                         help="another verifier to compare with: 'metamath' for Debian's "
@@ -55,19 +77,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where minimised reproducers go (default fuzz-findings)")
     parser.add_argument("--seed", type=int, default=None,
                         help="seed of the run (default: random; printed at the start)")
-    parser.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+    parser.add_argument("--timeout", type=_positive_float, default=20.0, metavar="SECONDS",
                         help="time one input may take in one verifier before it counts "
                              "as a hang (default 20)")
-    parser.add_argument("--max-execs", type=int, default=0, metavar="N",
+    parser.add_argument("--max-execs", type=_non_negative_int, default=0, metavar="N",
                         help="stop after N inputs (default: no limit)")
     parser.add_argument("--corpus", nargs="*", default=None, metavar="FILE",
                         help=".mm files to damage byte by byte (default: the bundled "
                              "databases); keep them small, every input is checked twice")
     parser.add_argument("--kinds", default=",".join(KINDS),
                         help=f"input kinds to make (default {','.join(KINDS)})")
-    parser.add_argument("--minimise-seconds", type=float, default=60.0, metavar="SECONDS",
+    parser.add_argument("--minimise-seconds", type=_non_negative_float, default=60.0,
+                        metavar="SECONDS",
                         help="time spent shrinking one finding (default 60; 0: do not shrink)")
-    parser.add_argument("--max-per-kind", type=int, default=3, metavar="N",
+    parser.add_argument("--max-per-kind", type=_non_negative_int, default=3, metavar="N",
                         help="reproducers written per kind of finding (default 3; the rest "
                              "are counted)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")

@@ -128,3 +128,16 @@ def test_generate_help_has_examples(capsys):
         main(["generate", "--help"])
     text = capsys.readouterr().out
     assert "examples:" in text and "proofgen generate --db set.mm --generator extract" in text
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--minutes", "-1"], "argument --minutes: -1 must be >= 0"),
+    (["--minutes", "nan"], "argument --minutes: nan must be >= 0"),
+    (["--timeout", "0"], "argument --timeout: 0 must be > 0"),
+    (["--max-execs", "-5"], "argument --max-execs: -5 must be >= 0"),
+])
+def test_fuzz_option_values(capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_:
+        main(["fuzz", *argv])
+    assert exit_.value.code == EXIT_USAGE
+    assert message in capsys.readouterr().err
