@@ -15,6 +15,7 @@ string work on cached tables, cheap next to generating the theorem.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import re
@@ -214,6 +215,26 @@ def read_templates(paths: Iterable[Union[str, Path]]) -> dict[str, Entry]:
         for e in parse_templates(text, str(path)):
             out[e.label] = e
     return out
+
+
+def template_files() -> list[str]:
+    """The template files renderings use, in the order they are read: the
+    shipped ones, then those named by PROOFGEN_TEMPLATES."""
+    extra = [p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
+    return [str(TEMPLATE_DIR / name) for name in SHIPPED] + extra
+
+
+def templates_fingerprint() -> str:
+    """sha256 of the template files' contents in reading order: what a run
+    records, so that a resumed run never mixes two wordings."""
+    h = hashlib.sha256()
+    for path in template_files():
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise TemplateError(path, 1, 1, f"cannot be read ({exc.strerror or exc})") from None
+        h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()
 
 
 @lru_cache(maxsize=8)

@@ -56,45 +56,110 @@ def _die_with_parent() -> None:
 
 
 class LocalExecutor:
+    """Tasks on `workers` forked processes (or in this process for one).
+    A worker that dies (killed, out of memory) is noticed: the pool is
+    replaced and the tasks it had not finished are run again (a task is a
+    pure function of the job, so the files come out the same), up to
+    `retries` times each; a task running longer than `task_timeout` seconds
+    (0: no limit) ends the run with a message naming it."""
+
     name = "local"
 
-    def __init__(self, workers: int = 1):
+    def __init__(self, workers: int = 1, retries: int = 3, task_timeout: float = 0):
         if workers < 1:
             raise ValueError("--workers must be at least 1")
         self.workers = workers
+        self.retries = retries
+        self.task_timeout = task_timeout
         self._pool = None
         self._inline: Optional[Worker] = None
+        self._init_args: tuple = ()
+        self.lost_workers = 0
+        self.resent_tasks = 0
 
     def start(self, db_path: str, job, out: str, state: Optional[tuple] = None) -> None:
         global _PRELOADED
         if self.workers == 1:
             self._inline = Worker(db_path, job, out, state)
         else:
-            _PRELOADED = state        # forked workers start warm
-            ctx = multiprocessing.get_context("fork")
-            try:
-                self._pool = ctx.Pool(self.workers, _init_worker, (db_path, job, out))
-            finally:
-                _PRELOADED = None
+            # forked workers start warm, also those that replace lost ones
+            _PRELOADED = state
+            self._init_args = (db_path, job, out)
+
+    def _new_pool(self):
+        from concurrent.futures import ProcessPoolExecutor
+        return ProcessPoolExecutor(self.workers, multiprocessing.get_context("fork"),
+                                   initializer=_init_worker, initargs=self._init_args)
 
     def run(self, tasks: Iterable[tuple], done: Done) -> None:
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
         tasks = list(tasks)
         if self._inline is not None:
             for t in tasks:
                 done(t, self._inline.run(t))
             return
-        # chunksize 1: units are long; order of completion does not matter
-        for task, result in self._pool.imap_unordered(_run_task, tasks, chunksize=1):
-            done(task, result)
+        left = dict(enumerate(tasks))
+        tries = {k: 0 for k in left}
+        while left:
+            if self._pool is None:
+                self._pool = self._new_pool()
+            running = {}
+            for k, t in left.items():
+                tries[k] += 1
+                running[self._pool.submit(_run_task, t)] = k
+            try:
+                while running:
+                    finished, _ = wait(running, timeout=self.task_timeout or None,
+                                       return_when=FIRST_COMPLETED)
+                    if not finished:
+                        slow = [left[k] for k in running.values()]
+                        self._kill_pool()
+                        raise ExecutorError(
+                            f"no task finished within {self.task_timeout:g} s (--task-timeout); "
+                            f"still running: {', '.join(_describe(t) for t in slow[:3])}; "
+                            "the run can be resumed")
+                    for fut in finished:
+                        k = running.pop(fut)
+                        task, result = fut.result()
+                        del left[k]
+                        done(task, result)
+            except BrokenProcessPool:
+                # a worker died; the pool cannot go on: a fresh one redoes
+                # what was not finished
+                self.lost_workers += 1
+                self._kill_pool()
+                over = [left[k] for k in left if tries[k] > self.retries]
+                if over:
+                    raise ExecutorError(
+                        f"a worker process died {tries[next(iter(left))]} times running "
+                        f"{_describe(over[0])} (killed, or out of memory?); the run can be "
+                        "resumed") from None
+                self.resent_tasks += len(left)
+
+    def _kill_pool(self) -> None:
+        if self._pool is None:
+            return
+        for p in list(getattr(self._pool, "_processes", {}).values()):
+            if p.is_alive():
+                p.kill()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        global _PRELOADED
+        self._kill_pool()
+        _PRELOADED = None
 
     def describe(self) -> dict:
-        return {"executor": "local", "workers": self.workers}
+        return {"executor": "local", "workers": self.workers,
+                "lost_workers": self.lost_workers, "resent_tasks": self.resent_tasks}
+
+
+def _describe(task: tuple) -> str:
+    kind, arg = task
+    unit = getattr(arg, "unit", arg[0] if isinstance(arg, tuple) else arg)
+    return f"{kind} of {'part' if kind == 'dedup' else 'unit'} {unit}"
 
 
 # -- Ray -----------------------------------------------------------------

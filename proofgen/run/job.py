@@ -10,12 +10,14 @@ ends with exactly the dataset of an uninterrupted run.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import math
 import os
 import platform
 import shutil
+import socket
 import time
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
@@ -97,7 +99,9 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
     # the executor starts before the folder is claimed: a cluster that cannot
     # be reached leaves --out as it was
     executor.start(db_path, job, out, state)
+    lock = None
     try:
+        lock = _lock(lay)
         _claim(lay, job, db_path, db_sha)
         _remove_stale_temporaries(lay)
         units = _load_plan(lay, job)
@@ -158,6 +162,10 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
                 final[u.unit] = None
         executor.run([("finalize", (u.unit, parts, quota[u.unit])) for u in units
                       if final[u.unit] is None and quota[u.unit] > 0], on_final)
+    except BaseException:
+        if lock is not None:
+            lock.close()
+        raise
     finally:
         executor.close()
     # a worker lost mid-write (a node gone, a process killed) leaves its
@@ -169,6 +177,7 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
     write_text(lay.path("README.md"), card_text(manifest, license_id, license_line))
     if not keep_staging:
         shutil.rmtree(lay.path("staging"), ignore_errors=True)
+    lock.close()
     return manifest
 
 
@@ -235,13 +244,40 @@ def _count(stats: dict, marker: dict) -> None:
     stats["tokens"] += marker["tokens"]
 
 
+def _lock(lay: Layout):
+    """Hold the run's lock (`run.lock`, flock) for as long as the returned
+    file is open: one driver per run folder, whatever the executor.  A
+    second driver is refused at once, with the holder's host and pid."""
+    os.makedirs(lay.out, exist_ok=True)
+    f = open(lay.path(LOCK_FILE), "a+")
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.seek(0)
+        holder = f.read().strip() or "another process"
+        f.close()
+        raise JobError(f"{lay.out} is being written by another proofgen run ({holder}); "
+                       "wait for it to end, or choose another --out") from None
+    f.seek(0)
+    f.truncate()
+    f.write(f"pid {os.getpid()} on {socket.gethostname()}, since "
+            f"{time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+    f.flush()
+    return f
+
+
 def _claim(lay: Layout, job: JobConfig, db_path: str, db_sha: str) -> None:
-    """Write job.json, or check that the folder holds this same job."""
+    """Write job.json, or check that the folder holds this same job (same
+    options, database and English templates)."""
+    from ..emit.english import templates_fingerprint
     want = {"format": FORMAT, "job": job.as_dict(), "fingerprint": job.fingerprint(),
-            "database_sha256": db_sha}
+            "database_sha256": db_sha, "templates_sha256": templates_fingerprint()}
     have = read_json(lay.path("job.json"))
     if have is None:
-        if os.path.isdir(lay.out) and os.listdir(lay.out):
+        if os.path.isfile(lay.path("job.json")):
+            raise JobError(f"{lay.path('job.json')} is damaged, so the run in {lay.out} "
+                           "cannot be resumed; --force replaces it")
+        if os.path.isdir(lay.out) and set(os.listdir(lay.out)) - {LOCK_FILE}:
             raise JobError(f"{lay.out} is not empty and holds no proofgen job; choose "
                            "another --out")
         write_json(lay.path("job.json"), {**want, "database": os.path.basename(db_path)})
@@ -256,6 +292,10 @@ def _claim(lay: Layout, job: JobConfig, db_path: str, db_sha: str) -> None:
         raise JobError(f"{lay.out} holds a run of another job (different {what}); rerun "
                        "the same command to resume it, or choose another --out "
                        "(or --force to replace it)")
+    if have.get("templates_sha256") != want["templates_sha256"]:
+        raise JobError(f"{lay.out} holds a run rendered with other English templates "
+                       "(PROOFGEN_TEMPLATES or the shipped templates changed); resuming would "
+                       "mix two wordings: set them back, or --force to start over")
 
 
 def _remove_stale_temporaries(lay: Layout) -> None:
@@ -274,7 +314,8 @@ def _remove_stale_temporaries(lay: Layout) -> None:
 
 #: what a run folder holds (layout.py); `--force` removes these and nothing else
 RUN_FOLDERS = ("staging", "theorems", "hashes", "units", "dedup", "shards", "done", "report")
-RUN_FILES = ("manifest.json", "plan.json", "job.json", "README.md")
+RUN_FILES = ("manifest.json", "plan.json", "job.json", "README.md", "run.lock")
+LOCK_FILE = "run.lock"
 
 
 def clear_run(out: str) -> None:
@@ -291,21 +332,27 @@ def clear_run(out: str) -> None:
                        f"files proofgen did not write ({', '.join(strangers[:3])}"
                        f"{', ...' if len(strangers) > 3 else ''}); nothing was removed: move "
                        "them or choose another --out")
-    if not os.path.isfile(lay.path("job.json")):
+    if set(os.listdir(out)) - {LOCK_FILE} and not os.path.isfile(lay.path("job.json")):
         raise JobError(f"--force replaces a proofgen run, but {out} holds no proofgen job "
                        "(job.json is missing); nothing was removed: choose another --out")
-    for sub in RUN_FOLDERS:
-        shutil.rmtree(lay.path(sub), ignore_errors=True)
-    for name in RUN_FILES:
-        try:
-            os.unlink(lay.path(name))
-        except FileNotFoundError:
-            pass
+    lock = _lock(lay)           # never under a driver that is writing the run
+    try:
+        for sub in RUN_FOLDERS:
+            shutil.rmtree(lay.path(sub), ignore_errors=True)
+        for name in RUN_FILES:
+            if name != LOCK_FILE:
+                try:
+                    os.unlink(lay.path(name))
+                except FileNotFoundError:
+                    pass
+    finally:
+        lock.close()
 
 
 def _manifest(lay: Layout, job: JobConfig, db_path: str, db_sha: str, units: list[Unit],
               parts: int, generated: dict, kept: list[int], final: dict, quota: dict,
               executor: dict) -> dict:
+    from ..emit.english import template_files, templates_fingerprint
     from ..emit.tokens import TokenCounter
     tokens_by_style: dict[str, int] = {}
     records_by_style: dict[str, int] = {}
@@ -357,6 +404,8 @@ def _manifest(lay: Layout, job: JobConfig, db_path: str, db_sha: str, units: lis
                                   for u in units),
         "rejections": [r for u in units for r in generated[u.unit].get("rejections", [])][:10],
         "executor": executor,
+        "templates": {"sha256": templates_fingerprint(),
+                      "files": [os.path.basename(p) for p in template_files()]},
     }
     write_json(lay.path("manifest.json"), manifest)
     return manifest

@@ -1,5 +1,6 @@
 """Where a run keeps its files, and how it writes them.
 
+    DIR/run.lock                      held (flock) by the driver writing the run
     DIR/job.json                      the job (config, database hash): a rerun
                                       of another job into DIR is refused
     DIR/plan.json                     the units, once dedup made the run add

@@ -26,6 +26,7 @@ import numpy as np
 import orjson
 
 from .. import __version__
+from ..emit.english import ENV_VAR, templates_fingerprint
 from ..emit.notation import Notation
 from ..emit.records import RecordMaker
 from ..emit.shards import ShardWriter, read_lines
@@ -78,6 +79,10 @@ def _entry(layout: Layout, info: dict) -> dict:
             "sha256": info["sha256"]}
 
 
+class RunIdentityError(RuntimeError):
+    """A worker asked to write into a run that is not (or no longer) its own."""
+
+
 class Worker:
     """A process's warm state: the database read, parsed and indexed once
     (kernel, syntax, context, notation, tokenizer) and reused by every task;
@@ -89,6 +94,21 @@ class Worker:
         self.layout = Layout(out)
         self._state = state
         self.load_seconds = 0.0
+        self._fingerprint = job.fingerprint()
+        self._templates = templates_fingerprint()
+
+    def check_identity(self) -> None:
+        """Refuse to vouch for files in a folder that holds another job now
+        (replaced with --force while this worker was busy), or when this
+        process's templates differ from the run's (PROOFGEN_TEMPLATES set
+        differently on this node): a run never mixes two jobs or wordings."""
+        have = read_json(self.layout.path("job.json")) or {}
+        if have.get("fingerprint") != self._fingerprint:
+            raise RunIdentityError(f"{self.layout.out} no longer holds this worker's job "
+                                   "(it was replaced); nothing more is written")
+        if have.get("templates_sha256") != self._templates:
+            raise RunIdentityError(f"this worker's English templates ({ENV_VAR}) differ from "
+                                   f"the run's in {self.layout.out}; set the same on every node")
 
     def state(self) -> tuple:
         if self._state is None:
@@ -137,6 +157,7 @@ class Worker:
             for t in needed_lemmas(result):
                 facts.write_line(maker.fact_line(doc_of(ctx, t, extra, result.lemmas, memo),
                                                  "lemma"))
+            self.check_identity()
         except BaseException:
             staging.abort()
             facts.abort()
@@ -195,6 +216,7 @@ class Worker:
         marker = {"format": FORMAT, "part": part, "partitions": partitions, "units": units,
                   "hashes": int(len(hashes)), "dropped": int(len(drops)),
                   "file": {"path": lay.rel(lay.part(part)), "sha256": sha}}
+        self.check_identity()
         write_json(lay.part_marker(part), marker)
         return marker
 
@@ -231,6 +253,7 @@ class Worker:
                     for m in METRICS:
                         b = str(bucket(meta[m]))
                         hist[m][b] = hist[m].get(b, 0) + 1
+            self.check_identity()
         except BaseException:
             out.abort()
             raise
