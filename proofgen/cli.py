@@ -432,6 +432,10 @@ def cmd_generate(args) -> int:
     job = JobConfig(config, styles, unit_size=args.unit_size, units=args.units,
                     partitions=args.partitions)
     try:
+        job.check()
+    except JobError as exc:
+        return _usage_error(str(exc))
+    try:
         # options that need the database are checked here, before any
         # worker starts or --out is claimed
         check_exclusions(ctx, config.exclude)

@@ -141,3 +141,18 @@ def test_fuzz_option_values(capsys, argv, message):
         main(["fuzz", *argv])
     assert exit_.value.code == EXIT_USAGE
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--count", str(10 ** 12)], "is more than one run makes"),
+    (["--count", str(10 ** 10)], "makes 10,000,000 units, more than a run keeps track of"),
+    (["--unit-size", str(10 ** 7)], "at most 200,000"),
+])
+def test_counts_a_run_cannot_hold_are_refused_at_once(tmp_path, capsys, argv, message):
+    # memory grows with what a run keeps, never with the count asked for
+    import resource
+    out = tmp_path / "run"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    status, err = run(capsys, "generate", "--out", str(out), *argv)
+    assert status == EXIT_USAGE and message in err and not out.exists()
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000   # KiB

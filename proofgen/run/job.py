@@ -40,6 +40,11 @@ class JobError(ValueError):
     pass
 
 
+#: a run's bounds (see JobConfig.check): units it tracks, theorems per unit
+MAX_UNITS = 1_000_000
+MAX_UNIT_SIZE = 200_000
+
+
 @dataclass
 class JobConfig:
     generate: GenerateConfig = field(default_factory=GenerateConfig)
@@ -55,6 +60,27 @@ class JobConfig:
 
     def fingerprint(self) -> str:
         return hashlib.sha256(json.dumps(self.as_dict(), sort_keys=True).encode()).hexdigest()
+
+    def check(self) -> None:
+        """JobError when the job cannot run in bounded memory: a unit holds
+        its theorems while it is made, and the driver one marker per unit."""
+        g = self.generate
+        if g.generator == "forward":
+            if self.unit_size > MAX_UNIT_SIZE:
+                raise JobError(f"--unit-size {self.unit_size:,}: a unit holds its theorems in "
+                               f"memory while it is made; at most {MAX_UNIT_SIZE:,}")
+            units = math.ceil(g.count / max(1, self.unit_size))
+            if g.count > MAX_UNITS * MAX_UNIT_SIZE:
+                raise JobError(f"--count {g.count:,} is more than one run makes (at most "
+                               f"{MAX_UNITS * MAX_UNIT_SIZE:,}: {MAX_UNITS:,} units of "
+                               f"{MAX_UNIT_SIZE:,}); split the job into runs with other seeds")
+            if units > MAX_UNITS:
+                raise JobError(f"--count {g.count:,} in units of {self.unit_size:,} makes "
+                               f"{units:,} units, more than a run keeps track of "
+                               f"({MAX_UNITS:,}); raise --unit-size to at least "
+                               f"{math.ceil(g.count / MAX_UNITS):,}")
+        elif self.units > MAX_UNITS:
+            raise JobError(f"--units {self.units:,}: at most {MAX_UNITS:,}")
 
     def plan(self, proof_count: int) -> list[Unit]:
         g = self.generate
@@ -88,6 +114,7 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
         db = load(db_path)
         if any(d.severity == "error" for d in db.read_diagnostics):
             raise JobError(f"{db_path}: the database cannot be read")
+    job.check()
     sha = hashlib.sha256()
     for _, data in db.sources:
         sha.update(data)
