@@ -378,9 +378,6 @@ def cmd_generate(args) -> int:
         return _usage_error(problem)
     if args.address is not None and args.executor != "ray":
         return _usage_error("--address names a Ray cluster; it needs --executor ray")
-    if args.task_timeout and args.executor != "local":
-        return _usage_error("--task-timeout is for the local executor (Ray retries lost "
-                            "actors itself)")
     if args.generator == "extract" and args.library is not None:
         return _usage_error("--library chooses what forward derivation may cite; "
                             "extract takes its theorems from the database's proofs")
@@ -441,7 +438,8 @@ def cmd_generate(args) -> int:
         check_exclusions(ctx, config.exclude)
         if config.generator == "forward":
             forward_library(ctx, config)
-        executor = (RayExecutor(args.address, args.workers) if args.executor == "ray"
+        executor = (RayExecutor(args.address, args.workers, task_timeout=args.task_timeout)
+                    if args.executor == "ray"
                     else LocalExecutor(args.workers or 1, task_timeout=args.task_timeout))
     except (ValueError, ExecutorError) as exc:
         text = str(exc)
@@ -761,8 +759,9 @@ def build_parser() -> argparse.ArgumentParser:
     ge.add_argument("--executor", choices=("local", "ray"), default="local",
                     help="local processes, or actors on a Ray cluster")
     ge.add_argument("--task-timeout", type=_non_negative, default=0, metavar="SECONDS",
-                    help="local: end the run (resumable) when no task finishes for this long "
-                    "(0: no limit); a worker process that dies is replaced either way")
+                    help="end the run (resumable) when no task finishes for this long, as "
+                    "when a worker hangs or a Ray actor is paused (0: no limit); a local "
+                    "worker process that dies is replaced either way")
     ge.add_argument("--address", default=None,
                     help="ray: the cluster to join (auto, ray://host:10001); default: start "
                     "a local Ray")

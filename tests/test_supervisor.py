@@ -77,3 +77,45 @@ def test_a_task_over_its_time_limit_ends_the_run_with_a_message(tmp_path, monkey
         run_job(HILBERT, job(count=200, unit_size=100), str(tmp_path / "run"),
                 LocalExecutor(2, task_timeout=2))
     assert time.monotonic() - start < 60
+
+
+def _ray_actor_pids():
+    pids = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                cmd = open(f"/proc/{name}/cmdline", "rb").read()
+            except OSError:
+                continue
+            if b"_RayWorker" in cmd:
+                pids.append(int(name))
+    return pids
+
+
+@pytest.mark.slow
+def test_a_paused_ray_actor_ends_the_run_with_a_message_not_a_hang(tmp_path):
+    ray = pytest.importorskip("ray")
+    from proofgen.run import RayExecutor
+    ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
+    paused = []
+
+    def progress(stats):
+        if stats["generated"] >= 1 and not paused:
+            paused.extend(_ray_actor_pids())
+            for pid in paused:
+                os.kill(pid, signal.SIGSTOP)
+
+    try:
+        start = time.monotonic()
+        with pytest.raises(ExecutorError, match=r"no task finished within 5 s "
+                                                r"\(--task-timeout\); waiting on generate"):
+            run_job(HILBERT, job(count=3000, unit_size=100), str(tmp_path / "run"),
+                    RayExecutor(workers=1, task_timeout=5), progress=progress)
+        assert paused and time.monotonic() - start < 300
+    finally:
+        for pid in paused:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+        ray.shutdown()

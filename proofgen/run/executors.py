@@ -187,7 +187,7 @@ class RayExecutor:
     name = "ray"
 
     def __init__(self, address: Optional[str] = None, workers: int = 0, retries: int = 3,
-                 window: int = 2):
+                 window: int = 2, task_timeout: float = 0):
         try:
             import ray  # noqa: F401 - only checked here
         except ImportError:
@@ -197,6 +197,7 @@ class RayExecutor:
         self.workers = workers
         self.retries = retries
         self.window = window            # tasks in flight per actor
+        self.task_timeout = task_timeout  # seconds without any task finishing (0: none)
         self._actors: list = []
         self._started_ray = False
         self.lost_workers = 0
@@ -242,7 +243,15 @@ class RayExecutor:
                         task = todo.pop()
                         inflight[a.run.remote(task)] = (task, a)
                         load[id(a)] += 1
-            ready, _ = ray.wait(list(inflight), num_returns=1)
+            ready, _ = ray.wait(list(inflight), num_returns=1,
+                                timeout=self.task_timeout or None)
+            if not ready:
+                # actors that neither answer nor die (a paused process, a
+                # hung node): end with a message rather than wait forever
+                stalled = sorted({_describe(t) for t, _ in inflight.values()})
+                raise ExecutorError(
+                    f"no task finished within {self.task_timeout:g} s (--task-timeout); "
+                    f"waiting on {', '.join(stalled[:3])}; the run can be resumed")
             for ref in ready:
                 task, a = inflight.pop(ref)
                 if id(a) in load:
