@@ -121,3 +121,12 @@ def test_set_mm_extract_run_loads_every_way(tmp_path):
     # them: some records have $d and hypotheses, some have neither
     assert any(r["disjoint"] for r in ds["metadata"])
     assert any(not r["disjoint"] and not r["hypotheses"] for r in ds["metadata"])
+
+
+def test_a_run_made_again_in_the_same_folder_is_loaded_afresh(tmp_path):
+    # `datasets` caches a local folder by its card: two runs in one folder
+    # must not share a card, or the second would load the first's records
+    out = str(tmp_path / "again")
+    for count in (300, 200):
+        assert main(["generate", "--count", str(count), "--out", out, "--force"]) == 0
+        assert len(datasets.load_dataset(out, split="train")) == count

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .context import Assertion, Context, canonical_statement, statement_hash
-from .theorem import Step, Theorem, as_assertion, disjoint_needed, theorem_label
+from .theorem import (Step, Theorem, as_assertion, detached_hypotheses, disjoint_needed,
+                      theorem_label)
 
 Term = tuple
 
@@ -186,6 +187,8 @@ class Forward:
         steps.append(Step(rule.label, tuple(rule_full[v] for v in rule.floats), tuple(refs)))
         if len(hyps) > cfg.max_hypotheses or conclusion in hyps:
             return None
+        if hyps and detached_hypotheses(hyps, conclusion):
+            return None        # vacuous: a hypothesis with nothing to say about the conclusion
         if len(conclusion) + sum(len(h) for h in hyps) > cfg.max_symbols:
             return None
         return self._finish(rule, hyps, conclusion, steps, depth + 1)

@@ -67,6 +67,26 @@ def theorem_label(ctx: Context, key: int, hypotheses: Sequence[Term], conclusion
     return f"pg.{h.hexdigest()}"
 
 
+def detached_hypotheses(hypotheses: Sequence[Term], conclusion: Term) -> list[int]:
+    """Indices of the hypotheses not linked to the conclusion by shared
+    variables (directly, or through other hypotheses).  Such a hypothesis
+    says nothing about the conclusion: substitute theorems for its
+    variables (or, if none can make it true, anything follows from it) and
+    the theorem holds without it, like `|- ph` over `|- ( ps -> ps )`.  A
+    hypothesis without variables is always detached."""
+    reach = {n for n in conclusion if n < 0}
+    own = [{n for n in h if n < 0} for h in hypotheses]
+    linked = [False] * len(hypotheses)
+    grew = True
+    while grew:
+        grew = False
+        for i, vs in enumerate(own):
+            if not linked[i] and not reach.isdisjoint(vs):
+                linked[i] = grew = True
+                reach |= vs
+    return [i for i, ok in enumerate(linked) if not ok]
+
+
 def disjoint_needed(ctx: Context, steps: Sequence[Step],
                     extra: dict[str, Assertion] | None = None) -> Optional[frozenset]:
     """The `$d` pairs a proof needs: every cited assertion's `$d` pairs

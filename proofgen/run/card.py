@@ -30,6 +30,7 @@ def database_license(data: bytes) -> tuple[str, str]:
 def card_text(manifest: dict, license_id: str, license_line: str) -> str:
     g = manifest["config"]["generate"]
     options = json.dumps(manifest["config"], sort_keys=True, indent=2)
+    raw = sum(e.get("uncompressed_bytes", 0) for e in manifest["shards"])
     by_style = "\n".join(f"| {s} | {manifest['records_by_style'].get(s, 0):,} | {n:,} |"
                          for s, n in manifest["tokens_by_style"].items())
     yaml = [
@@ -49,6 +50,14 @@ def card_text(manifest: dict, license_id: str, license_line: str) -> str:
         "dataset_info:",
         "  features:",
         *schema_features_yaml(indent=2),
+        # the sizes make the card differ from run to run: `datasets` keys
+        # its cache of a local folder on the card, not on the files' times
+        "  splits:",
+        "  - name: train",
+        f"    num_bytes: {raw}",
+        f"    num_examples: {manifest['records']}",
+        f"  download_size: {manifest['bytes']}",
+        f"  dataset_size: {raw}",
         "---",
     ]
     return "\n".join(yaml) + f"""
