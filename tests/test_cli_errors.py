@@ -156,3 +156,34 @@ def test_counts_a_run_cannot_hold_are_refused_at_once(tmp_path, capsys, argv, me
     status, err = run(capsys, "generate", "--out", str(out), *argv)
     assert status == EXIT_USAGE and message in err and not out.exists()
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000   # KiB
+
+
+def test_a_full_disk_is_reported_and_the_run_resumes_identical(tmp_path, capsys, monkeypatch):
+    import errno
+    import json
+    from proofgen.cli import EXIT_IO
+    from proofgen.emit import shards
+    argv = ["generate", "--count", "600", "--unit-size", "100", "--styles", "mm"]
+    ref = str(tmp_path / "ref")
+    assert main(argv + ["--out", ref]) == 0
+    real = shards.ShardWriter._flush
+    calls = []
+
+    def full(self):
+        calls.append(1)
+        if len(calls) > 3:
+            raise OSError(errno.ENOSPC, "No space left on device", self.tmp)
+        return real(self)
+    monkeypatch.setattr(shards.ShardWriter, "_flush", full)
+    out = str(tmp_path / "run")
+    status, err = run(capsys, *argv, "--out", out)
+    assert status == EXIT_IO
+    assert "No space left on device" in err and "rerun the same command to resume" in err
+    monkeypatch.setattr(shards.ShardWriter, "_flush", real)
+    assert run(capsys, *argv, "--out", out)[0] == 0
+
+    def files(d):
+        return {p: open(os.path.join(d, p), "rb").read() for sub in ("shards", "theorems")
+                for p in (os.path.join(sub, n) for n in sorted(os.listdir(os.path.join(d, sub))))}
+    assert files(out) == files(ref)
+    assert json.load(open(os.path.join(out, "manifest.json")))["records"] == 600
