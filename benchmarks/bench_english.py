@@ -24,7 +24,7 @@ from proofgen.emit.notation import Notation  # noqa: E402
 from proofgen.emit.render import render  # noqa: E402
 from proofgen.explore.context import Context  # noqa: E402
 from proofgen.explore.forward import ForwardConfig  # noqa: E402
-from proofgen.explore.output import doc_of, generated_assertions  # noqa: E402
+from proofgen.run.documents import doc_of, generated_assertions  # noqa: E402
 from proofgen.explore.run import GenerateConfig, generate  # noqa: E402
 from proofgen.kernel import load  # noqa: E402
 

@@ -586,7 +586,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_export_mm(args) -> int:
-    from .explore.export import export_mm
+    from .run.export import export_mm
     if not _checked_run(args):
         return 1
     try:

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from proofgen.cli import main
-from proofgen.explore.export import _read
+from proofgen.emit.shards import read_shard as _read
 from proofgen.kernel.comments import descriptions, discouraged
 
 DEBIAN = "/usr/share/metamath/databases"

@@ -17,7 +17,7 @@ from proofgen.emit.render import STYLES, lemma_order, mm_block, render
 from proofgen.emit.shards import ShardWriter, file_sha256, read_shard
 from proofgen.emit.tokens import TokenCounter
 from proofgen.explore.context import Context
-from proofgen.explore.output import doc_of, generated_assertions
+from proofgen.run.documents import doc_of, generated_assertions
 from proofgen.explore.run import GenerateConfig, generate
 from proofgen.kernel import load
 from proofgen.run.tasks import run_meta

@@ -22,7 +22,7 @@ from proofgen.emit.english import (Slot, TemplateError, formula, parse_templates
 from proofgen.emit.model import ProofDoc, ProofStep
 from proofgen.emit.notation import Notation
 from proofgen.explore.context import Context
-from proofgen.explore.output import doc_of, generated_assertions
+from proofgen.run.documents import doc_of, generated_assertions
 from proofgen.explore.run import GenerateConfig, generate
 from proofgen.kernel import load
 from proofgen.syntax import Syntax

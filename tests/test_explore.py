@@ -39,7 +39,7 @@ def texts(ctx, result):
 def test_forward_proofs_take_no_detour(seed):
     # a step that already proves the conclusion makes the last step a detour
     # whose only effect is to add the other premises' hypotheses
-    from proofgen.explore.output import doc_of, generated_assertions
+    from proofgen.run.documents import doc_of, generated_assertions
     db, ctx, result = run(GenerateConfig(count=400, seed=seed))
     extra = generated_assertions(ctx, result.lemmas)
     for t in result.theorems:

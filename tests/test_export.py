@@ -10,7 +10,7 @@ import pytest
 
 from conftest import metamath_available
 from proofgen.cli import main
-from proofgen.explore.export import _read
+from proofgen.emit.shards import read_shard as _read
 
 SET_MM = "/usr/share/metamath/databases/set.mm"
 needs_set_mm = pytest.mark.skipif(not os.path.exists(SET_MM), reason="Debian metamath-databases")

@@ -1,7 +1,7 @@
 """What the emit stage renders: a verified theorem with its proof, in terms
 the renderers need and nothing more.
 
-The explore stage fills these in (see `proofgen.explore.output.doc_of`);
+The explore stage fills these in (see `proofgen.run.documents.doc_of`);
 emit never runs a generator.  Trees are the syntax layer's flat prefix
 tuples; `Notation` (notation.py) turns them into tokens, Unicode or LaTeX.
 """

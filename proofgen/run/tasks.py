@@ -31,7 +31,7 @@ from ..emit.notation import Notation
 from ..emit.records import RecordMaker
 from ..emit.shards import ShardWriter, read_lines
 from ..emit.tokens import TokenCounter
-from ..explore.output import doc_of, generated_assertions, needed_lemmas
+from .documents import doc_of, generated_assertions, needed_lemmas
 from ..explore.run import METRICS, GenerateConfig, bucket, generate
 from .layout import Layout, read_json, vouched, write_bytes, write_json
 

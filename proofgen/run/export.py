@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 
-from ..emit.shards import read_lines
+from ..emit.shards import read_shard
 
 
 def block(rec: dict) -> str:
@@ -63,7 +63,7 @@ def export_mm(run_dir: str, db_path: str, output: str) -> int:
     records = []
     seen: set[str] = set()
     for entry in summary.get("theorem_files", []):
-        for rec in _read(os.path.join(run_dir, entry["path"])):
+        for rec in read_shard(os.path.join(run_dir, entry["path"])):
             if rec["label"] not in seen:      # units may share lemmas
                 seen.add(rec["label"])
                 records.append(rec)
@@ -96,12 +96,6 @@ def _check(path: str, output: str) -> None:
         first = "; ".join(d.format().replace(path, output) for d in report.errors[:3])
         raise ValueError(f"the export does not verify ({len(report.errors)} errors), so "
                          f"{output} was not written; first: {first}")
-
-
-def _read(path: str):
-    for line in read_lines(path):
-        if line.strip():
-            yield json.loads(line)
 
 
 def _dependency_order(records: list[dict]) -> list[dict]:

@@ -1,4 +1,4 @@
-"""What leaves the factory: verified theorems as data.
+"""Where the factory meets the emit stage: verified theorems as documents.
 
 `doc_of` is a theorem as the emit stage's `ProofDoc`: the trees every
 rendering needs, the proof as the kernel checked it (compressed) and in
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .context import Context
-from .run import Result
+from ..explore.context import Context
+from ..explore.run import Result
 from ..emit.model import ProofDoc, ProofStep
 from ..kernel.api import NewTheorem
-from .theorem import Theorem, new_theorem
+from ..explore.theorem import Theorem, new_theorem
 
 
 def checked(ctx: Context, thm: Theorem, extra) -> NewTheorem:
@@ -35,7 +35,7 @@ class GeneratedAssertions(Mapping):
     def __getitem__(self, label: str):
         a = self._made.get(label)
         if a is None:
-            from .theorem import as_assertion
+            from ..explore.theorem import as_assertion
             t = self._lemmas[label]          # KeyError: not generated
             a = self._made[label] = as_assertion(self._ctx, t, 10 ** 9 + self._position[label])
         return a
@@ -148,7 +148,7 @@ def normal_proof(ctx: Context, thm: Theorem, hyp_labels, extra) -> str | None:
 
 
 def _postfix(ctx: Context, t):
-    from .theorem import _postfix as postfix
+    from ..explore.theorem import _postfix as postfix
     return postfix(ctx.syn.grammar, t)
 
 
