@@ -381,7 +381,7 @@ def cmd_generate(args) -> int:
     if args.generator == "extract" and args.library is not None:
         return _usage_error("--library chooses what forward derivation may cite; "
                             "extract takes its theorems from the database's proofs")
-    if args.generator == "forward" and (args.units or args.proofs):
+    if args.generator in ("forward", "deep") and (args.units or args.proofs):
         return _usage_error("--units and --proofs slice the database's proofs for "
                             "--generator extract; forward runs are cut with --unit-size")
     try:
@@ -417,7 +417,7 @@ def cmd_generate(args) -> int:
     ctx = Context.of(db, syn)
     if not ctx.assertions:
         return _usage_error(f"{db_path} has no logical axioms or theorems to derive from")
-    if args.generator == "forward" and args.library is None:
+    if args.generator in ("forward", "deep") and args.library is None:
         spec, why = default_library(ctx)
         fcfg = ForwardConfig(**{**fcfg.__dict__, "library": spec})
         print(f"proofgen: library {spec} (the default for {os.path.basename(db_path)}: "
@@ -436,7 +436,7 @@ def cmd_generate(args) -> int:
         # options that need the database are checked here, before any
         # worker starts or --out is claimed
         check_exclusions(ctx, config.exclude)
-        if config.generator == "forward":
+        if config.generator in ("forward", "deep"):
             forward_library(ctx, config)
         executor = (RayExecutor(args.address, args.workers, task_timeout=args.task_timeout)
                     if args.executor == "ray"
@@ -494,7 +494,7 @@ def cmd_generate(args) -> int:
         print(f"  warning: the kernel rejected {manifest['rejected_by_kernel']:,} generated "
               "theorems (not shipped); first: " +
               "; ".join(manifest.get("rejections", [])[:3]), file=sys.stderr)
-    if manifest["theorems"] < args.count and args.generator == "forward":
+    if manifest["theorems"] < args.count and args.generator in ("forward", "deep"):
         print(f"  fewer theorems than asked ({args.count}): the generator ran out of new "
               "results; widen --library or raise --max-symbols", file=sys.stderr)
     return 0
@@ -713,9 +713,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "a manifest and a dataset card (README.md) in --out.",
                         epilog=GENERATE_EXAMPLES)
     ge.add_argument("--db", help="the .mm database (default: the bundled hilbert.mm)")
-    ge.add_argument("--generator", choices=("forward", "extract"), default="forward",
-                    help="forward: derive new facts from a library; extract: every step of "
-                    "the database's proofs as a theorem")
+    ge.add_argument("--generator", choices=("forward", "deep", "extract"), default="forward",
+                    help="forward: derive new facts from a library; deep: saturate from a "
+                    "library assertion's hypotheses and trace every derived fact back to the "
+                    "hypotheses and steps it uses (deep chains, no unused or isolated "
+                    "hypothesis; --library, --max-symbols, --max-hypotheses, --unit-size as "
+                    "forward); extract: every step of the database's proofs as a theorem")
     ge.add_argument("--count", "-n", type=_positive, default=1000,
                     help="distinct theorems wanted")
     ge.add_argument("--seed", type=_seed, default=0,

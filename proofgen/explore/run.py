@@ -104,8 +104,9 @@ def histograms(theorems: list[Theorem]) -> dict[str, dict[int, int]]:
 
 def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None,
              progress: Optional[Callable[[int, int], None]] = None) -> Result:
-    if config.generator not in ("forward", "extract"):
-        raise ValueError(f"unknown generator {config.generator!r}; choose forward or extract")
+    if config.generator not in ("forward", "extract", "deep"):
+        raise ValueError(f"unknown generator {config.generator!r}; choose forward, deep "
+                         "or extract")
     if config.target not in TARGETS:
         raise ValueError(f"unknown target {config.target!r}; choose one of {', '.join(TARGETS)}")
     if config.metric not in METRICS:
@@ -120,6 +121,8 @@ def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None
         if config.generator == "forward":
             pool, lemmas = _run_forward(db, ctx, config, want, excluded_hashes, stats,
                                         progress)
+        elif config.generator == "deep":
+            pool, lemmas = _run_deep(db, ctx, config, want, excluded_hashes, stats, progress)
         else:
             pool, lemmas = _run_extract(db, ctx, config, want, excluded_labels,
                                         excluded_hashes, stats, progress)
@@ -279,6 +282,49 @@ def _flush_forward(db, ctx, fw, pending, pool, lemmas, excluded_hashes, stats):
             stats["excluded"] += 1
             continue
         pool.append(t)
+
+
+def _run_deep(db, ctx, config, want, excluded_hashes, stats, progress):
+    """The `deep` generator (`deep.py`): rounds of saturation from a premise
+    set and trace-back, verified in batches like forward's."""
+    from .deep import Deep, DeepConfig
+    lib = forward_library(ctx, config)
+    f = config.forward
+    dcfg = DeepConfig(library=f.library, max_symbols=f.max_symbols,
+                      max_hypotheses=f.max_hypotheses)
+    dp = Deep.start(ctx, dcfg, lib, config.seed, config.unit, excluded_hashes)
+    limit = config.max_attempts or 400 * want
+    pool: list[Theorem] = []
+    lemmas: dict[str, Theorem] = {}
+    pending: list[Theorem] = []
+
+    def flush():
+        good = _verify(db, ctx, pending, dp.generated, True, stats)
+        ok = {t.label for t in good}
+        for t in pending:
+            if t.label not in ok:
+                dp.forget(t.label)
+        for t in good:
+            lemmas[t.label] = t
+            pool.append(t)
+        pending.clear()
+        if progress:
+            progress(min(len(pool), want), want)
+
+    while len(pool) < want and dp.attempts < limit:
+        made = dp.round()
+        stats["candidates"] += len(made)
+        pending.extend(made)
+        if len(pending) >= config.batch or len(pool) + len(pending) >= want:
+            flush()
+    if pending:
+        flush()
+    stats["attempts"] = dp.attempts
+    stats["rounds"] = dp.rounds
+    stats["tautologies"] = dp.tautologies    # facts not emitted: true without hypotheses
+    stats["no_result"] = dp.attempts - stats["candidates"]
+    # lemmas past the count stay (they are cited); the theorems stop at it
+    return pool[:want], lemmas
 
 
 def _library_labels(ctx, spec):

@@ -65,7 +65,7 @@ class JobConfig:
         """JobError when the job cannot run in bounded memory: a unit holds
         its theorems while it is made, and the driver one marker per unit."""
         g = self.generate
-        if g.generator == "forward":
+        if g.generator in ("forward", "deep"):
             if self.unit_size > MAX_UNIT_SIZE:
                 raise JobError(f"--unit-size {self.unit_size:,}: a unit holds its theorems in "
                                f"memory while it is made; at most {MAX_UNIT_SIZE:,}")
@@ -225,7 +225,7 @@ def _top_up(job: JobConfig, units: list[Unit], kept: list[int], fresh: list[Unit
     function of the job, so the plan (and the dataset) stay reproducible."""
     g = job.generate
     short = g.count - sum(kept)
-    if g.generator != "forward" or short <= 0 or \
+    if g.generator not in ("forward", "deep") or short <= 0 or \
             sum(u.count for u in units) > 4 * g.count + 10 * job.unit_size:
         return []                      # nothing missing (or dedup drops nearly all)
     fresh_ids = {u.unit for u in fresh}
@@ -240,7 +240,7 @@ def _top_up(job: JobConfig, units: list[Unit], kept: list[int], fresh: list[Unit
 def _quotas(job: JobConfig, units: list[Unit], kept: list[int]) -> dict[int, int]:
     """How many kept theorems each unit's shard holds: all of them, except
     that `forward` stops at the count asked for (in unit order)."""
-    left = job.generate.count if job.generate.generator == "forward" else sum(kept)
+    left = job.generate.count if job.generate.generator in ("forward", "deep") else sum(kept)
     quota = {}
     for u, k in zip(units, kept):
         quota[u.unit] = min(k, left)

@@ -1,0 +1,134 @@
+"""The `deep` generator against `forward`, on the figures of issue 14.
+
+    python3 benchmarks/bench_deep.py [--db set.mm] [--count 3000] [--library all,default]
+                                     [--seed 1] [--generators deep,forward]
+
+Prints one row per (library, generator); no asserts.  Definitions:
+
+- depth: `Theorem.depth` (deep: the longest chain of rule applications
+  from a premise; forward: 1 + the deepest lemma cited);
+- flattened length: logical steps with every generated lemma a proof cites
+  expanded into its own proof, recursively (a lemma cited twice counts twice);
+- non-propositional: the statement (hypotheses or conclusion) uses a syntax
+  rule outside `proofgen.explore.deep.PROPOSITIONAL` (wn wi wb wa wo wif w3o
+  w3a wnan wxo wtru wfal wnor w3nand wcad wdc);
+- unused hypothesis: one no step of the proof refers to; isolated: one sharing
+  no variable with the conclusion nor with another hypothesis (rates per
+  theorem); "no var with concl.": theorems with a hypothesis sharing no
+  variable with the conclusion;
+- top-10: share of the citations of database assertions (every step of every
+  emitted theorem) going to the 10 most cited;
+- novel/core-s: emitted theorems that restate no database assertion, per
+  CPU second of `generate` (derivation + kernel check), one process.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections import Counter
+
+from proofgen.explore.context import Context
+from proofgen.explore.deep import uses_non_propositional
+from proofgen.explore.forward import ForwardConfig
+from proofgen.explore.run import GenerateConfig, generate
+from proofgen.kernel import load
+
+
+def flattened(thm, lemmas, memo) -> int:
+    if thm.label in memo:
+        return memo[thm.label]
+    n = 0
+    for s in thm.steps:
+        lem = lemmas.get(s.label)
+        n += flattened(lem, lemmas, memo) if lem is not None and lem is not thm else 1
+    memo[thm.label] = n
+    return n
+
+
+def hypothesis_faults(thm) -> tuple[bool, bool, bool]:
+    """(has an unused hypothesis, has an isolated one, has one sharing no
+    variable with the conclusion)."""
+    used = {-1 - p for s in thm.steps for p in s.premises if p < 0}
+    cvars = {n for n in thm.conclusion if n < 0}
+    hvars = [{n for n in h if n < 0} for h in thm.hypotheses]
+    unused = any(i not in used for i in range(len(thm.hypotheses)))
+    isolated = no_concl = False
+    for i, hv in enumerate(hvars):
+        others = set().union(*(hvars[:i] + hvars[i + 1:])) if len(hvars) > 1 else set()
+        if hv.isdisjoint(cvars):
+            no_concl = True
+            if hv.isdisjoint(others):
+                isolated = True
+    return unused, isolated, no_concl
+
+
+def figures(ctx, result, cpu: float) -> dict:
+    thms = result.theorems
+    lemmas = dict(result.lemmas)
+    memo: dict = {}
+    depth = sorted(t.depth for t in thms)
+    flat = sorted(flattened(t, lemmas, memo) for t in thms)
+    faults = [hypothesis_faults(t) for t in thms]
+    cites = Counter(s.label for t in thms for s in t.steps if s.label in ctx.assertions)
+    total = sum(cites.values()) or 1
+    n = len(thms) or 1
+    return {
+        "theorems": len(thms),
+        "depth med": statistics.median(depth) if depth else 0,
+        "depth p90": depth[int(0.9 * (len(depth) - 1))] if depth else 0,
+        "depth max": depth[-1] if depth else 0,
+        "flat med": statistics.median(flat) if flat else 0,
+        "non-prop %": 100 * sum(uses_non_propositional(ctx, t) for t in thms) / n,
+        "unused %": 100 * sum(f[0] for f in faults) / n,
+        "isolated %": 100 * sum(f[1] for f in faults) / n,
+        "no var w/ concl %": 100 * sum(f[2] for f in faults) / n,
+        "top-10 %": 100 * sum(c for _, c in cites.most_common(10)) / total,
+        "restates %": 100 * sum(1 for t in thms if t.restates) / n,
+        "novel/core-s": sum(1 for t in thms if not t.restates) / max(cpu, 1e-9),
+        "rejected": result.stats.get("rejected", 0),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", default="/usr/share/metamath/databases/set.mm")
+    ap.add_argument("--count", type=int, default=3000)
+    ap.add_argument("--library", default="all,default")
+    ap.add_argument("--generators", default="deep,forward")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    t = time.perf_counter()
+    db = load(args.db)
+    ctx = Context.of(db)
+    print(f"{args.db}: loaded in {time.perf_counter() - t:.1f} s; {args.count} theorems per run, "
+          f"seed {args.seed}")
+    rows = []
+    for lib in args.library.split(","):
+        for gen in args.generators.split(","):
+            cfg = GenerateConfig(generator=gen, count=args.count, seed=args.seed,
+                                 forward=ForwardConfig(library=lib))
+            mark = db.mark()     # each run on the bare database, as a work unit is
+            c0, w0 = time.process_time(), time.perf_counter()
+            try:
+                result = generate(db, cfg, ctx=ctx)
+            finally:
+                db.rollback(mark)
+            cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+            f = figures(ctx, result, cpu)
+            f["wall s"] = wall
+            rows.append((lib, gen, f))
+            print(f"  {lib:8} {gen:8} " + "  ".join(
+                f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in f.items()),
+                flush=True)
+    keys = list(rows[0][2])
+    print()
+    print("| library | generator | " + " | ".join(keys) + " |")
+    print("|---|---|" + "---|" * len(keys))
+    for lib, gen, f in rows:
+        print(f"| {lib} | {gen} | " + " | ".join(
+            f"{f[k]:.1f}" if isinstance(f[k], float) else str(f[k]) for k in keys) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""The `deep` generator (proofgen/explore/deep.py): every theorem verified
+(by the run, and again on an export by `proofgen verify` and metamath.exe),
+no unused and no isolated hypothesis (checked here on the theorem files,
+independently of the generator), reproducible across runs and worker
+counts, and deeper than `forward` on the same library."""
+import glob
+import json
+import os
+import re
+import statistics
+import subprocess
+
+import pytest
+
+from conftest import metamath_available
+from proofgen.cli import main
+from proofgen.emit.shards import read_shard as _read
+from proofgen.resources import bundled_database
+
+SET_MM = "/usr/share/metamath/databases/set.mm"
+needs_set_mm = pytest.mark.skipif(not os.path.exists(SET_MM), reason="Debian metamath-databases")
+
+
+# -- independent checks, on what a run wrote ----------------------------------
+def database_variables(db_path):
+    """Every token a `$f` statement of the database declares as a variable
+    (read from the text, not from proofgen's parser)."""
+    with open(db_path) as f:
+        text = re.sub(r"\$\(.*?\$\)", " ", f.read(), flags=re.S)
+    return set(re.findall(r"\$f\s+\S+\s+(\S+)\s+\$\.", text))
+
+
+def records(run_dir, role="theorem"):
+    out = []
+    for f in sorted(glob.glob(os.path.join(run_dir, "theorems", "*.jsonl.zst"))):
+        out.extend(r for r in _read(f) if role is None or r["role"] == role)
+    return out
+
+
+def hypothesis_faults(rec, variables):
+    """(unused, isolated) hypothesis labels of a theorem record: unused, its
+    label is not in the proof (RPN); isolated, it shares no variable with
+    the conclusion nor with another hypothesis."""
+    proof = set(rec["proof"]["rpn"].split())
+    hyps = rec["hypotheses"]
+    vars_of = [set(h["statement"].split()) & variables for h in hyps]
+    concl = set(rec["statement"].split()) & variables
+    unused = [h["label"] for h in hyps if h["label"] not in proof]
+    isolated = []
+    for i, h in enumerate(hyps):
+        others = set().union(*(v for j, v in enumerate(vars_of) if j != i))
+        if not vars_of[i] & (concl | others):
+            isolated.append(h["label"])
+    return unused, isolated
+
+
+def shards(run_dir):
+    return {os.path.basename(p): open(p, "rb").read()
+            for p in sorted(glob.glob(os.path.join(run_dir, "shards", "*")))}
+
+
+def both_verify(mm):
+    assert main(["verify", str(mm)]) == 0
+    assert metamath_available()
+    done = subprocess.run(["metamath", f'read "{os.path.basename(mm)}"', "verify proof *",
+                           "exit"], cwd=os.path.dirname(mm), capture_output=True, text=True,
+                          timeout=900)
+    assert "All proofs in the database were verified" in done.stdout, done.stdout[-2000:]
+    assert "?Error" not in done.stdout
+
+
+def test_the_checks_catch_an_unused_and_an_isolated_hypothesis():
+    rec = {"statement": "|- ( ph -> ps )", "proof": {"rpn": "wph wps t.1 ax-1"},
+           "hypotheses": [{"label": "t.1", "statement": "|- ( ps -> ph )"},
+                          {"label": "t.2", "statement": "|- ch"}]}
+    assert hypothesis_faults(rec, {"ph", "ps", "ch"}) == (["t.2"], ["t.2"])
+    rec["hypotheses"][1]["statement"] = "|- ( ch -> ph )"
+    rec["proof"]["rpn"] += " t.2"
+    assert hypothesis_faults(rec, {"ph", "ps", "ch"}) == ([], [])
+
+
+# -- the bundled database ------------------------------------------------------
+@pytest.fixture(scope="module")
+def deep_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("deep") / "run"
+    assert main(["generate", "--generator", "deep", "--count", "1200", "--unit-size", "400",
+                 "--seed", "5", "--styles", "mm", "--out", str(out)]) == 0
+    return out
+
+
+def test_every_deep_theorem_verified_and_its_hypotheses_all_used_and_connected(deep_run):
+    manifest = json.loads((deep_run / "manifest.json").read_text())
+    assert manifest["theorems"] == 1200
+    assert manifest["rejected_by_kernel"] == 0
+    variables = database_variables(bundled_database())
+    recs = records(deep_run)
+    assert len(recs) >= 1200 and all(r["generator"] == "deep" for r in recs)
+    with_hyps = [r for r in recs if r["hypotheses"]]
+    assert len(with_hyps) > 0.9 * len(recs)      # premises are what deep derives from
+    for r in records(deep_run, role=None):       # lemmas too
+        assert hypothesis_faults(r, variables) == ([], []), r["label"]
+        assert len(r["hypotheses"]) <= 3        # --max-hypotheses (default)
+        assert r["length"] <= 48                 # --max-symbols (default; tree nodes)
+
+
+def test_deep_export_verifies_in_both_verifiers(deep_run, tmp_path):
+    mm = tmp_path / "deep.mm"
+    assert main(["export-mm", str(deep_run), "-o", str(mm)]) == 0
+    both_verify(mm)
+
+
+def test_deep_runs_are_reproducible_across_runs_and_worker_counts(deep_run, tmp_path):
+    again = tmp_path / "again"
+    assert main(["generate", "--generator", "deep", "--count", "1200", "--unit-size", "400",
+                 "--seed", "5", "--styles", "mm", "--workers", "2", "--out", str(again)]) == 0
+    assert shards(again) == shards(deep_run) and shards(deep_run)
+    other = tmp_path / "other"
+    assert main(["generate", "--generator", "deep", "--count", "1200", "--unit-size", "400",
+                 "--seed", "6", "--styles", "mm", "--out", str(other)]) == 0
+    assert shards(other) != shards(deep_run)
+
+
+def depths(run_dir):
+    return [r["depth"] for r in records(run_dir)]
+
+
+def test_deep_is_deeper_than_forward_on_the_same_library(deep_run, tmp_path):
+    fw = tmp_path / "fw"
+    assert main(["generate", "--count", "1200", "--unit-size", "400", "--seed", "5",
+                 "--styles", "mm", "--out", str(fw)]) == 0
+    d, f = depths(deep_run), depths(fw)
+    assert statistics.median(d) >= 6 and statistics.median(d) > statistics.median(f)
+    assert sorted(d)[int(0.9 * len(d))] > sorted(f)[int(0.9 * len(f))]
+
+
+def test_generate_api_deep_theorems_cite_only_what_they_may():
+    from proofgen.explore.forward import ForwardConfig
+    from proofgen.explore.run import GenerateConfig, generate
+    from proofgen.kernel import load
+    db = load(bundled_database())
+    lib = ["ax-1", "ax-2", "ax-3", "ax-mp"]
+    r = generate(db, GenerateConfig(generator="deep", count=50, seed=2, forward=ForwardConfig(
+        library="labels:" + ",".join(lib), max_hypotheses=2)))
+    assert r.stats["rejected"] == 0 and len(r.theorems) > 0
+    for t in r.theorems:
+        assert t.generator == "deep" and len(t.hypotheses) <= 2
+        assert all(s.label in lib or s.label in r.lemmas for s in t.steps)
+
+
+# -- set.mm ----------------------------------------------------------------------
+@pytest.mark.slow
+@needs_set_mm
+def test_set_mm_deep_over_the_whole_library(tmp_path):
+    out = tmp_path / "deep"
+    assert main(["generate", "--db", SET_MM, "--generator", "deep", "--library", "all",
+                 "--count", "600", "--unit-size", "300", "--styles", "mm",
+                 "--out", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["theorems"] == 600 and manifest["rejected_by_kernel"] == 0
+    variables = database_variables(SET_MM)
+    for r in records(out, role=None):
+        assert hypothesis_faults(r, variables) == ([], []), r["label"]
+    fw = tmp_path / "fw"
+    assert main(["generate", "--db", SET_MM, "--library", "all", "--count", "600",
+                 "--unit-size", "300", "--styles", "mm", "--out", str(fw)]) == 0
+    assert statistics.median(depths(out)) > statistics.median(depths(fw))
+    mm = tmp_path / "deep.mm"
+    assert main(["export-mm", str(out), "--db", SET_MM, "-o", str(mm)]) == 0
+    both_verify(mm)
+
+
+def test_tautologies_are_recognised_and_not_emitted():
+    from proofgen.explore.context import Context
+    from proofgen.explore.deep import Deep, DeepConfig
+    from proofgen.explore.forward import ForwardConfig
+    from proofgen.explore.run import GenerateConfig, forward_library, generate
+    from proofgen.kernel import load
+    db = load(bundled_database())
+    ctx = Context.of(db)
+    lib = forward_library(ctx, GenerateConfig(forward=ForwardConfig(library="all")))
+    dp = Deep.start(ctx, DeepConfig(), lib, 1)
+    for label, taut in [("ax-1", True), ("ax-3", True), ("ax-mp", False), ("syl", False),
+                        ("id", True), ("pm2.21", True)]:
+        if label in ctx.assertions:
+            assert dp._tautology(ctx.assertions[label].conclusion) is taut, label
+    r = generate(db, GenerateConfig(generator="deep", count=300, seed=3), ctx=ctx)
+    assert r.theorems and not any(dp._tautology(t.conclusion) for t in r.theorems)
