@@ -45,9 +45,14 @@ LIMIT_OPTIONS = {  # option -> (Limits field, help)
     "--max-proof-steps": ("max_proof_steps", "steps in one proof"),
     "--max-token-bytes": ("max_token_bytes", "bytes in one token"),
     "--max-file-bytes": ("max_file_bytes", "bytes in one file"),
+    "--max-total-bytes": ("max_total_bytes", "bytes read from all files together, each file once"),
+    "--max-work": ("max_work", "units of work checking all proofs (steps, symbols compared "
+                   "and built, $d tests; see docs/kernel.md)"),
     "--max-block-depth": ("max_block_depth", "nesting of ${ $}"),
     "--max-include-depth": ("max_include_depth", "chain of $[ $] inclusions"),
     "--max-disjoint-pairs": ("max_disjoint_pairs", "$d pairs held at once"),
+    "--max-frame-symbols": ("max_frame_symbols", "hypotheses and symbols held by the frames "
+                            "of all assertions"),
     "--max-diagnostics": ("max_diagnostics", "diagnostics shown"),
 }
 

@@ -26,8 +26,8 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 import os
 
 from .diagnostics import LineFinder, Sink
-from .files import FileProblem, read_source, read_stream
-from .limits import DEFAULT_LIMITS, ResourceError
+from .files import FileProblem, Inputs
+from .limits import DEFAULT_LIMITS, DV_TEST_UNITS, ResourceError, WorkExhausted, work_message
 from .model import Frame, Proof, Statement
 
 # ---------------------------------------------------------------------------
@@ -99,6 +99,7 @@ cdef unsigned char CLS[256]   # 0 invalid, 1 whitespace, 2 printable
 cdef unsigned char LABELCH[256]
 cdef unsigned char KWCH[256]  # second byte of a keyword
 cdef int _i
+cdef Py_ssize_t DV_UNITS = DV_TEST_UNITS  # see limits.py
 for _i in range(256):
     CLS[_i] = 2 if 0x21 <= _i <= 0x7E else 0
     LABELCH[_i] = 0
@@ -253,7 +254,7 @@ cdef class FastDatabase:
     cdef bint allow_outside
     cdef list buffers          # file index -> bytes
     cdef object root
-    cdef set included
+    cdef object inputs         # files read (each once), bytes read in all
     cdef list open_files       # (lexer, block depth at its start), innermost last
 
     # symbol table (labels and math symbols share it)
@@ -287,6 +288,7 @@ cdef class FastDatabase:
     cdef int32_t* dvh_cnt
     cdef Py_ssize_t dvh_cap, dvh_n
     cdef Py_ssize_t pairs_held, max_disjoint_pairs
+    cdef Py_ssize_t frame_syms, max_frame_symbols  # what all frames hold (Limits)
     cdef IVec tmp_vars
 
     # proof checking
@@ -299,6 +301,7 @@ cdef class FastDatabase:
     cdef IVec sub_len
     cdef IVec listed
     cdef Py_ssize_t used
+    cdef Py_ssize_t max_work, work_left, work_stopped  # see Limits.max_work
     cdef const int64_t* dvkeys
     cdef Py_ssize_t ndvkeys
     cdef object e_code, e_msg
@@ -394,10 +397,15 @@ cdef class FastDatabase:
         self.max_include_depth = limits.max_include_depth
         self.allow_outside = limits.allow_outside_includes
         self.buffers = []
-        self.included = set()
+        self.inputs = Inputs(limits)
+        self.max_work = min(limits.max_work, 1 << 62)
+        self.work_left = self.max_work
+        self.work_stopped = -1
         self.open_files = []
         self.stamp = 0
         self.max_disjoint_pairs = limits.max_disjoint_pairs
+        self.max_frame_symbols = min(limits.max_frame_symbols, 1 << 62)
+        self.frame_syms = 0
         self.pairs_held = 0
         try:
             self.read_top(path, stdin)
@@ -514,7 +522,7 @@ cdef class FastDatabase:
         else:
             real = os.path.realpath(path)
             self.root = os.path.dirname(real)
-            self.included.add(real)
+            self.inputs.add(real)
         data = self.load_file(path, -1, 0, stdin)
         if data is None:
             return 0
@@ -535,8 +543,8 @@ cdef class FastDatabase:
             file = self.add_file(path, b"")
         try:
             if stdin:
-                return read_stream(0, path, self.limits.max_file_bytes)
-            return read_source(path, self.limits.max_file_bytes)
+                return self.inputs.read_stream(0, path)
+            return self.inputs.read(path)
         except FileProblem as exc:
             code, message = exc.args
             self.report(file, off, "E0203" if code == "E0902" and not top else code, "", message)
@@ -603,7 +611,7 @@ cdef class FastDatabase:
                         "'%s' lies outside the database folder; allow it with --allow-outside-includes"
                         % _clip(name))
             return 0
-        if real in self.included:
+        if self.inputs.known(real):  # the same file by any name: hard link, symlink
             return 0
         if not os.path.isfile(real):
             self.report(file, a, "E0203", "", "included file '%s' not found" % _clip(name))
@@ -611,7 +619,7 @@ cdef class FastDatabase:
         if len(self.open_files) > self.max_include_depth:
             raise ResourceError("files included more than %d deep (max_include_depth)"
                                 % self.max_include_depth, a)
-        self.included.add(real)
+        self.inputs.add(real)
         data = self.load_file(path, file, a)
         if data is None:
             return 0
@@ -1029,6 +1037,8 @@ cdef class FastDatabase:
         cdef Py_ssize_t i, j, k, o, n, nf
         cdef int32_t st, sym, h, a, b, mark = self.new_stamp()
         cdef int64_t key
+        cdef Py_ssize_t n_st = self.st_kind.n, n_expr = self.exprs.n, n_fr = self.fr_hyp.n
+        cdef Py_ssize_t n_tpl = self.tpl.n
         self.add_statement(label, kind, file, off, toks)
         st = <int32_t> (self.st_kind.n - 1)
         # mandatory hypotheses: the active $f of the variables of the
@@ -1072,6 +1082,14 @@ cdef class FastDatabase:
         self.st_tpl.d[st] = <int32_t> self.tpl.n
         self.st_ntpl.d[st] = self.st_len.d[st]
         self.template(st)
+        # what all frames hold: the mandatory hypotheses and the symbols of the
+        # essential ones (the templates but the conclusion's)
+        self.frame_syms += (self.fr_hyp.n - n_fr) + (self.tpl.n - n_tpl - self.st_len.d[st])
+        if self.frame_syms > self.max_frame_symbols:
+            self._truncate(n_st, n_expr, n_fr, n_tpl, self.dvpairs.n, self.snaps.n,
+                           self.theorems.n, self.pairs_held, self.frame_syms)
+            raise ResourceError("the frames of the assertions hold more than %d hypotheses and "
+                                "symbols (max_frame_symbols)" % self.max_frame_symbols, off)
         # mandatory $d, as pairs of frame positions
         self.tmp_vars.n = 0
         for i in range(nf):
@@ -1155,18 +1173,33 @@ cdef class FastDatabase:
     def proof_count(self):
         return self.theorems.n
 
+    def set_work_budget(self, units):
+        """Units of work the next `check_range` calls may spend in all."""
+        self.work_left = min(units, 1 << 62)
+        self.work_stopped = -1
+
+    def work_status(self):
+        """(units left, position of the proof that spent the last unit or -1)."""
+        return self.work_left, self.work_stopped
+
     def check_range(self, Py_ssize_t start, Py_ssize_t stop, Py_ssize_t step=1):
-        """Check theorems[start:stop:step]; return raw diagnostics."""
+        """Check theorems[start:stop:step]; return raw diagnostics.  Once the
+        work budget is spent (an E0901 on the proof where it happens), the
+        rest are not checked."""
         cdef Py_ssize_t i
         cdef int32_t t
         cdef int r
         out = []
         stop = min(stop, self.theorems.n)
         for i in range(start, stop, step):
+            if self.work_stopped >= 0:
+                break
             t = self.theorems.d[i]
             r = self.check_theorem(t)
             if r:
                 out.append((self.st_file.d[t], self.e_off, self.e_code, self.label_of(t), self.e_msg))
+            if self.work_left < 0:
+                self.work_stopped = i
         return out
 
     def find_label(self, str label):
@@ -1247,6 +1280,8 @@ cdef class FastDatabase:
         cdef Py_ssize_t n_st = self.st_kind.n, n_expr = self.exprs.n, n_fr = self.fr_hyp.n
         cdef Py_ssize_t n_tpl = self.tpl.n, n_dv = self.dvpairs.n, n_snap = self.snaps.n
         cdef Py_ssize_t n_thm = self.theorems.n, i, n_held = self.pairs_held
+        cdef Py_ssize_t saved_left = self.work_left, saved_stopped = self.work_stopped
+        cdef Py_ssize_t n_frames = self.frame_syms
         cdef int32_t t
         cdef IVec* iv
         sink = Sink(self.limits.max_diagnostics)
@@ -1263,23 +1298,28 @@ cdef class FastDatabase:
                 while self.sc_hyp.n:
                     self.close_scope()
             if not sink.raw:
+                self.work_left = self.max_work  # a budget of its own, as in the reference
                 for i in range(n_thm, self.theorems.n):
                     t = self.theorems.d[i]
                     if self.check_theorem(t):
                         sink.report(file, self.e_off, self.e_code, self.label_of(t), self.e_msg)
+                    if self.work_left < 0:
+                        break
             kept = keep and not sink.raw
         finally:
+            self.work_left = saved_left
+            self.work_stopped = saved_stopped
             self.sink = saved_sink
             if kept:
                 self.sink.add_file(name, data)
                 return sink, file
-            self._truncate(n_st, n_expr, n_fr, n_tpl, n_dv, n_snap, n_thm, n_held)
+            self._truncate(n_st, n_expr, n_fr, n_tpl, n_dv, n_snap, n_thm, n_held, n_frames)
             self.buffers.pop()
         return sink, file
 
     cdef void _truncate(self, Py_ssize_t n_st, Py_ssize_t n_expr, Py_ssize_t n_fr,
                         Py_ssize_t n_tpl, Py_ssize_t n_dv, Py_ssize_t n_snap,
-                        Py_ssize_t n_thm, Py_ssize_t n_held):
+                        Py_ssize_t n_thm, Py_ssize_t n_held, Py_ssize_t n_frames):
         """Forget every statement read after the given array sizes (only
         `${ $}` blocks of $d/$e/$p are ever appended after the database)."""
         cdef Py_ssize_t i
@@ -1297,17 +1337,18 @@ cdef class FastDatabase:
         self.snaps.n = n_snap
         self.theorems.n = n_thm
         self.pairs_held = n_held
+        self.frame_syms = n_frames
 
     def mark(self):
         """The database's current extent, for `rollback`."""
         return (self.st_kind.n, self.exprs.n, self.fr_hyp.n, self.tpl.n, self.dvpairs.n,
-                self.snaps.n, self.theorems.n, self.pairs_held, len(self.buffers),
-                len(self.sink.files))
+                self.snaps.n, self.theorems.n, self.pairs_held, self.frame_syms,
+                len(self.buffers), len(self.sink.files))
 
     def rollback(self, mark):
         """Forget the theorems kept (`check_text(..., keep=True)`) since `mark`."""
-        n_st, n_expr, n_fr, n_tpl, n_dv, n_snap, n_thm, n_held, n_buf, n_files = mark
-        self._truncate(n_st, n_expr, n_fr, n_tpl, n_dv, n_snap, n_thm, n_held)
+        n_st, n_expr, n_fr, n_tpl, n_dv, n_snap, n_thm, n_held, n_frames, n_buf, n_files = mark
+        self._truncate(n_st, n_expr, n_fr, n_tpl, n_dv, n_snap, n_thm, n_held, n_frames)
         del self.buffers[n_buf:]
         del self.sink.files[n_files:]
 
@@ -1354,6 +1395,13 @@ cdef class FastDatabase:
         return Proof(tuple(toks))
 
     # -- proof checking ---------------------------------------------------------------
+    cdef inline int spend(self, Py_ssize_t units, Py_ssize_t off) except -1:
+        """Spend units of the work budget (Limits.max_work)."""
+        self.work_left -= units
+        if self.work_left < 0:
+            raise WorkExhausted(work_message(self.max_work), off)
+        return 0
+
     cdef int fail(self, str code, str msg, Py_ssize_t off) except -1:
         self.e_code = code
         self.e_msg = msg
@@ -1420,11 +1468,14 @@ cdef class FastDatabase:
         lvec_reserve(&self.sub_off, n)
         ivec_reserve(&self.sub_len, n)
         # the $f hypotheses fix the substitution ...
+        total = 0  # symbols of all the entries taken: the work spent on them
         for j in range(n):
+            ln = self.stk_len.d[base + j]
+            if ln > 0:
+                total += ln
             h = self.fr_hyp.d[fo + j]
             if self.st_kind.d[h] != 102:
                 continue
-            ln = self.stk_len.d[base + j]
             if ln < 0:
                 self.sub_len.d[j] = -1
                 continue
@@ -1435,6 +1486,7 @@ cdef class FastDatabase:
                                     self.label_of(h), self.entry_text(self.stk_off.d[base + j], ln, 80)), off)
             self.sub_off.d[j] = self.stk_off.d[base + j] + (1 if self.stk_off.d[base + j] >= 0 else -1)
             self.sub_len.d[j] = ln - 1
+        self.spend(total, off)
         # ... which the $e hypotheses must then match
         for j in range(n):
             h = self.fr_hyp.d[fo + j]
@@ -1477,6 +1529,7 @@ cdef class FastDatabase:
             q = self.dvpairs.d[self.st_dv.d[a] + 2 * i + 1]
             if self.sub_len.d[p] < 0 or self.sub_len.d[q] < 0:
                 continue
+            self.spend(self.sub_len.d[p] + self.sub_len.d[q], off)
             sa = self.entry(self.sub_off.d[p])
             sb = self.entry(self.sub_off.d[q])
             mark_a = self.new_stamp()
@@ -1498,6 +1551,7 @@ cdef class FastDatabase:
                                      self.var_of(fo + p), self.var_of(fo + q), self.name(vb)), off)
                 self.sym_mark.d[vb] = mark_b
                 ivec_push(&self.tmp_vars, vb)
+            self.spend(na * (self.tmp_vars.n - na) * DV_UNITS, off)
             for j in range(na):
                 va = self.tmp_vars.d[j]
                 for k in range(na, self.tmp_vars.n):
@@ -1531,6 +1585,7 @@ cdef class FastDatabase:
         if self.used > self.max_proof_symbols:
             raise ResourceError("the proof builds more than %d symbols (max_proof_symbols)"
                                 % self.max_proof_symbols, off)
+        self.spend(total, off)
         ivec_reserve(&self.work, self.work.n + total)
         eoff = self.work.n
         for i in range(self.st_ntpl.d[a]):
@@ -1641,6 +1696,7 @@ cdef class FastDatabase:
                                     % self.max_proof_steps, self.st_pf_eq.d[t])
         while True:
             last[0] = a
+            self.spend(1, a)
             if b - a == 1 and s[a] == 63:  # ?
                 self.push(0, -1)
                 incomplete = 1
@@ -1730,6 +1786,7 @@ cdef class FastDatabase:
                 if ch == 63:  # ?
                     if in_number:
                         return self.fail("E0812", "'?' inside a step number", idx)
+                    self.spend(1, idx)
                     self.push(0, -1)
                     incomplete = 1
                     can_save = True
@@ -1745,6 +1802,7 @@ cdef class FastDatabase:
                     return self.fail("E0812", "step number overflows", idx)
                 n = n * 20 + (ch - 64)
                 in_number = False
+                self.spend(1, idx)
                 if n <= <uint64_t> m:
                     self.push_hyp(self.fr_hyp.d[fo + n - 1])
                 elif n <= <uint64_t> (m + k):

@@ -232,31 +232,48 @@ class Database:
         checked = sum(b - a for a, b in spans)
         raw: list = []
         done = 0
+        budget = self.limits.max_work
+        db = self._db
+        db.set_work_budget(budget)
         if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
             # Workers inherit the read database by fork: nothing is pickled
-            # but the chunk bounds and the (rare) diagnostics.
+            # but the chunk bounds and the (rare) diagnostics.  Each worker
+            # spends at most the whole work budget; the chunks are then
+            # taken in database order, so the outcome is that of one job:
+            # where the budget runs out in that order, the chunk is checked
+            # again here with what is left of it (`_settle`).
             global _WORKER_DB
-            _WORKER_DB = self._db
+            _WORKER_DB = db
             ctx = multiprocessing.get_context("fork")
+            results = {}
             with ctx.Pool(min(jobs, len(chunks))) as pool:
-                for (a, b), found in pool.imap_unordered(_check_chunk, chunks):
-                    raw.extend(found)
+                for (a, b), found, used, cut in pool.imap_unordered(_check_chunk, chunks):
+                    results[a] = (found, used, cut)
                     done += b - a
                     if progress:
                         progress(done, checked)
             _WORKER_DB = None
+            stopped, spent = _settle(db, chunks, results, budget, raw)
         else:
+            stopped = -1
             for a, b in chunks:
-                raw.extend(self._db.check_range(a, b))
+                raw.extend(db.check_range(a, b))
                 done += b - a
                 if progress:
                     progress(done, checked)
+                stopped = db.work_status()[1]
+                if stopped >= 0:
+                    break
+            spent = budget - db.work_status()[0]
+        if stopped >= 0:    # the work budget ran out: the proofs after were not checked
+            checked = sum(max(0, min(b, stopped + 1) - a) for a, b in spans)
         if discouraged:
             raw.extend(self.discouraged_uses(spans))
         sink = self._db.sink.copy()
         sink.extend(raw)
         report = Report(sink.diagnostics(), self._db.statement_count(), total,
-                        checked=None if only is None else checked)
+                        checked=None if only is None and stopped < 0 else checked,
+                        work=spent)
         report.seconds = self.read_seconds + time.perf_counter() - start
         return report
 
@@ -477,8 +494,36 @@ _WORKER_DB = None
 
 
 def _check_chunk(bounds):
+    """In a worker: check a chunk; return its diagnostics, the work it took
+    and whether the worker's budget ran out in it (or before it)."""
     a, b = bounds
-    return bounds, _WORKER_DB.check_range(a, b)
+    left = _WORKER_DB.work_status()[0]
+    found = _WORKER_DB.check_range(a, b)
+    now, stopped = _WORKER_DB.work_status()
+    return bounds, found, left - now, stopped >= 0
+
+
+def _settle(db, chunks, results, budget: int, raw: list) -> tuple[int, int]:
+    """Take the chunks' results in database order, as one job would have
+    made them: while the work they took fits the budget they stand; the
+    chunk where it would not (or where a worker ran out) is checked again
+    in this process with what is left, and nothing after the proof where
+    the budget runs out counts.  Returns that proof's position (or -1) and
+    the work spent."""
+    spent = 0
+    for a, b in chunks:
+        found, used, cut = results[a]
+        if not cut and spent + used <= budget:
+            raw.extend(found)
+            spent += used
+            continue
+        db.set_work_budget(budget - spent)
+        raw.extend(db.check_range(a, b))
+        left, stopped = db.work_status()
+        spent = budget - left
+        if stopped >= 0:
+            return stopped, spent
+    return -1, spent
 
 
 def load(path: str | os.PathLike, engine: str = "cython", limits: Limits = DEFAULT_LIMITS) -> Database:

@@ -75,8 +75,11 @@ class Report:
     proofs: int = 0
     seconds: float = 0.0
     #: proofs checked: all of them (None, or `proofs`) unless a selection
-    #: (`verify(only=...)`) asked for fewer
+    #: (`verify(only=...)`) asked for fewer, or the work budget
+    #: (`Limits.max_work`) ran out before the last
     checked: Optional[int] = None
+    #: units of work checking took (see `Limits.max_work`)
+    work: int = 0
 
     @property
     def errors(self) -> list[Diagnostic]:

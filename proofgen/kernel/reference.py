@@ -12,26 +12,31 @@ the proof stack machine.  Both report through a `Sink`.
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import re
 import sys
+from array import array
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
 from .diagnostics import LineFinder, Sink
-from .files import FileProblem, read_source, read_stream
-from .limits import DEFAULT_LIMITS, Limits, ResourceError
+from .files import FileProblem, Inputs
+from .limits import (DEFAULT_LIMITS, DV_TEST_UNITS, Limits, ResourceError, WorkExhausted,
+                     work_message)
 from .model import Frame, Proof, Statement
 
 KEYWORDS = {"${", "$}", "$c", "$v", "$f", "$e", "$d", "$a", "$p", "$.", "$=",
             "$(", "$)", "$[", "$]"}
 NEVER = sys.maxsize
+NO_PAIRS: frozenset = frozenset()
 LABEL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
 SPACE_RUN = re.compile(rb"[ \t\n\r\f]*")
 INVALID_RUN = re.compile(rb"[^\x21-\x7e \t\n\r\f]+")
 TOKEN_RUN = re.compile(rb"[\x21-\x7e]+")
+NOT_A_LETTER = re.compile(r"[^A-Z?]")  # in the letters of a compressed proof
 
 
 # ---------------------------------------------------------------------------
@@ -113,7 +118,7 @@ def _clip(text: str, n: int = 40) -> str:
 # ---------------------------------------------------------------------------
 # Reading: tokens -> statements, scopes and frames
 
-@dataclass
+@dataclass(slots=True)  # slots: a database holds one per statement
 class Hyp:
     label: str
     kind: str  # "f" or "e"
@@ -127,7 +132,7 @@ class Hyp:
         return self.index < index < self.end
 
 
-@dataclass
+@dataclass(slots=True)
 class Assertion:
     label: str
     kind: str  # "a" or "p"
@@ -138,11 +143,39 @@ class Assertion:
     hyps: tuple[Hyp, ...]  # mandatory, in order
     disjoint: frozenset  # mandatory pairs (sorted tuples)
     # proofs only:
-    proof_tokens: tuple[tuple[str, int], ...] = ()
+    proof_tokens: "Tokens | tuple" = ()
     proof_offset: int = 0
     # active $d pairs (sorted tuples) among the variables the proof can
     # mention: the mandatory ones and those of the $f labels it cites
     active_disjoint: frozenset = frozenset()
+
+
+class Tokens:
+    """A list of (text, offset) pairs (a statement's body, a proof) stored
+    compactly: a list of pairs costs about 90 bytes a token, this 16 (texts
+    interned, offsets in an array), so a proof of 16 million steps takes
+    270 MB, not 2.5 GB."""
+
+    __slots__ = ("texts", "offsets")
+
+    def __init__(self, texts=None, offsets=None):
+        self.texts: list[str] = [] if texts is None else texts
+        self.offsets = array("q") if offsets is None else offsets
+
+    def append(self, tok: tuple[str, int]) -> None:
+        self.texts.append(sys.intern(tok[0]))  # one string per label or symbol
+        self.offsets.append(tok[1])
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __iter__(self):
+        return zip(self.texts, self.offsets)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return Tokens(self.texts[i], self.offsets[i])
+        return self.texts[i], self.offsets[i]
 
 
 @dataclass
@@ -151,6 +184,7 @@ class Scope:
     hyps: list[Hyp] = field(default_factory=list)
     disjoint: list[tuple[str, str]] = field(default_factory=list)  # pairs declared here
     floating: list[str] = field(default_factory=list)  # variables given a $f here
+    essentials_before: int = 0  # active $e hypotheses when it opened
 
 
 class Reader:
@@ -162,21 +196,19 @@ class Reader:
         self.variable_type: dict[str, str] = {}  # the type a $f gave it, for good
         self.active_float: dict[str, Hyp] = {}  # variable -> its active $f
         self.scopes: list[Scope] = [Scope()]
+        self.active_essentials: list[Hyp] = []  # in order, outermost block first
         self.labels: dict[str, object] = {}  # label -> Hyp | Assertion
         self.active_pairs: dict[tuple[str, str], int] = {}  # $d pair -> times declared, active
         self.pairs_held = 0  # $d pairs active or stored in frames, against max_disjoint_pairs
+        self.frame_symbols = 0  # what all frames hold, against max_frame_symbols
         self.order: list[object] = []  # labelled statements in order
-        self.included: set[str] = set()
+        self.inputs = Inputs(limits)  # files read (each once) and bytes read in all
         self.root = ""
         self.open_files: list[tuple[Lexer, int]] = []  # (lexer, block depth at its start)
 
     # -- helpers ------------------------------------------------------------
     def err(self, file: int, off: int, code: str, label: str, msg: str) -> None:
         self.sink.report(file, off, code, label, msg)
-
-    def active_hyps(self) -> Iterator[Hyp]:
-        for scope in self.scopes:
-            yield from scope.hyps
 
     # -- files ----------------------------------------------------------------
     def read_top(self, path: str, stdin: bool = False) -> None:
@@ -188,7 +220,7 @@ class Reader:
         else:
             real = os.path.realpath(path)
             self.root = os.path.dirname(real)
-            self.included.add(real)
+            self.inputs.add(real)
         data = self._load(path, -1, 0, stdin)
         if data is None:
             return
@@ -203,8 +235,8 @@ class Reader:
             file = self.sink.add_file(path, b"")
         try:
             if stdin:
-                return read_stream(0, path, self.limits.max_file_bytes)
-            return read_source(path, self.limits.max_file_bytes)
+                return self.inputs.read_stream(0, path)
+            return self.inputs.read(path)
         except FileProblem as exc:
             code, message = exc.args
             self.err(file, off, "E0203" if code == "E0902" and not top else code, "", message)
@@ -260,7 +292,7 @@ class Reader:
                      f"'{_clip(name)}' lies outside the database folder; "
                      "allow it with --allow-outside-includes")
             return
-        if real in self.included:
+        if self.inputs.known(real):  # the same file by any name: hard link, symlink
             return
         if not os.path.isfile(real):
             self.err(file, name_tok[1], "E0203", "", f"included file '{_clip(name)}' not found")
@@ -268,7 +300,7 @@ class Reader:
         if len(self.open_files) > self.limits.max_include_depth:
             raise ResourceError(f"files included more than {self.limits.max_include_depth} "
                                 "deep (max_include_depth)", name_tok[1])
-        self.included.add(real)
+        self.inputs.add(real)
         data = self._load(path, file, name_tok[1])
         if data is None:
             return
@@ -286,7 +318,7 @@ class Reader:
             if len(self.scopes) > self.limits.max_block_depth:
                 raise ResourceError(f"blocks nested deeper than {self.limits.max_block_depth} "
                                     "(max_block_depth)", off)
-            self.scopes.append(Scope())
+            self.scopes.append(Scope(essentials_before=len(self.active_essentials)))
         elif text == "$}":
             if len(self.scopes) <= depth0:
                 self.err(file, off, "E0301", "", "'$}' without a matching '${'")
@@ -311,10 +343,10 @@ class Reader:
         return True
 
     def _body(self, lexer: Lexer, file: int, off: int, label: str,
-              stop_at_equals: bool = False) -> Optional[list[tuple[str, int]]]:
+              stop_at_equals: bool = False) -> Optional[Tokens]:
         """Tokens up to `$.` (or `$=` when asked).  None when the statement is
         broken off by end of file or by a keyword that cannot appear in it."""
-        out = []
+        out = Tokens()
         while True:
             tok = lexer.next()
             if tok is None:
@@ -348,7 +380,7 @@ class Reader:
         body = self._body(lexer, file, off, label, stop_at_equals=(kind == "p"))
         if body is None:
             return
-        proof: list[tuple[str, int]] = []
+        proof = Tokens()
         has_proof = False
         if body[-1][0] == "$=":
             has_proof = True
@@ -367,7 +399,7 @@ class Reader:
                     lexer.push_back(tok)
                     return
                 proof.append(tok)
-        math = [t for t in body[:-1]]
+        math = body[:-1]
         ok = self._check_label(label, file, off)
         if kind == "p" and not has_proof:
             self.err(file, off, "E0814", label, "$p statement has no '$=' proof")
@@ -420,7 +452,7 @@ class Reader:
         if ok and first not in self.constants:
             self.err(file, foff, "E0602", label, f"the typecode '{first}' is not a constant")
             ok = False
-        return tuple(t for t, _ in math) if ok else None
+        return tuple(math.texts) if ok else None
 
     def _constants(self, body, file, off) -> None:
         symbols = body[:-1]
@@ -502,7 +534,7 @@ class Reader:
             found = frozenset(p for p in self.active_pairs
                               if p[0] in variables and p[1] in variables)
         self._hold(len(found), off)
-        return found
+        return found or NO_PAIRS  # one empty set for all (216 bytes each otherwise)
 
     def _floating(self, label, math, file, off) -> None:
         if len(math) != 2:
@@ -533,19 +565,28 @@ class Reader:
         self.labels[hyp.label] = hyp
         self.order.append(hyp)
         self.scopes[-1].hyps.append(hyp)
+        if hyp.kind == "e":
+            self.active_essentials.append(hyp)
 
     def _assertion(self, label, kind, expr, file, off, proof, proof_off) -> None:
-        hyps = list(self.active_hyps())
-        essentials = [h for h in hyps if h.kind == "e"]
+        # mandatory: every active $e, and the active $f of every variable of
+        # the assertion or of an active $e, in order of appearance (found
+        # without looking at the other active $f: there may be many)
+        essentials = self.active_essentials
         mandatory_vars = {s for s in expr if s in self.active_variables}
         for h in essentials:
             mandatory_vars.update(s for s in h.expression if s in self.active_variables)
-        frame_hyps = tuple(h for h in hyps
-                           if h.kind == "e" or h.expression[1] in mandatory_vars)
+        frame_hyps = tuple(sorted(essentials + [self.active_float[v] for v in mandatory_vars],
+                                  key=_index))
+        self.frame_symbols += len(frame_hyps) + sum(len(h.expression) for h in essentials)
+        if self.frame_symbols > self.limits.max_frame_symbols:
+            raise ResourceError(f"the frames of the assertions hold more than "
+                                f"{self.limits.max_frame_symbols} hypotheses and symbols "
+                                "(max_frame_symbols)", off)
         mand_dv = self._pairs_among(mandatory_vars, off)
         a = Assertion(label, kind, expr, len(self.order), file, off, frame_hyps, mand_dv)
         if kind == "p":
-            a.proof_tokens = tuple(proof)
+            a.proof_tokens = proof
             a.proof_offset = proof_off
             proof_vars = set(mandatory_vars)
             for text, _ in proof:
@@ -558,6 +599,7 @@ class Reader:
 
     def _close_scope(self) -> None:
         scope = self.scopes.pop()
+        del self.active_essentials[scope.essentials_before:]
         for hyp in scope.hyps:
             hyp.end = len(self.order)
         for pair in scope.disjoint:
@@ -583,13 +625,30 @@ class ProofError(Exception):
         self.code, self.message, self.offset = code, message, offset
 
 
-class Checker:
-    """Runs the proofs of a read database."""
+class Budget:
+    """Units of work left for checking (see `Limits.max_work`); `stopped`
+    is the position of the proof that spent the last of them, or -1."""
 
-    def __init__(self, reader: Reader, limits: Limits):
+    def __init__(self, units: int):
+        self.left, self.stopped = units, -1
+
+
+class Checker:
+    """Runs the proofs of a read database, spending `budget` (work: 1 a step,
+    plus the symbols of each hypothesis entry an assertion takes, of both
+    substitutions of each `$d` pair checked, DV_TEST_UNITS for each pair of
+    their variables tested, and the symbols of each expression built)."""
+
+    def __init__(self, reader: Reader, limits: Limits, budget: Budget):
         self.labels = reader.labels
         self.limits = limits
         self.variables = reader.ever_variables
+        self.budget = budget
+
+    def _spend(self, units: int, off: int) -> None:
+        self.budget.left -= units
+        if self.budget.left < 0:
+            raise WorkExhausted(work_message(self.limits.max_work), off)
 
     def check(self, thm: Assertion) -> Optional[tuple[str, str, int]]:
         """None if the proof is correct, else (code, message, offset)."""
@@ -642,6 +701,7 @@ class Checker:
             raise ResourceError(f"proof has more than {self.limits.max_proof_steps} steps "
                                 "(max_proof_steps)", thm.proof_offset)
         for label, off in thm.proof_tokens:
+            self._spend(1, off)
             if label == "?":
                 stack.append(UNKNOWN)
                 incomplete = True
@@ -671,6 +731,7 @@ class Checker:
                                           f"{hyp.label}, got '{_clip(' '.join(entry), 80)}'", off)
             else:
                 subst[hyp.expression[1]] = entry[1:]
+        self._spend(sum(len(e) for e in args if e is not UNKNOWN), off)
         # ... which the $e hypotheses must then match.
         for hyp, entry in zip(target.hyps, args):
             if hyp.kind != "e" or entry is UNKNOWN:
@@ -683,16 +744,18 @@ class Checker:
             sx, sy = subst[x], subst[y]
             if sx is UNKNOWN or sy is UNKNOWN:
                 continue
-            vx = sorted({s for s in sx if s in self.variables})
-            vy = sorted({s for s in sy if s in self.variables})
+            self._spend(len(sx) + len(sy), off)
+            vx = sorted(set(sx) & self.variables)
+            vy = sorted(set(sy) & self.variables)
             shared = set(vx) & set(vy)
             if shared:
                 raise ProofError("E0809", f"'{target.label}' needs {x}, {y} disjoint, but both "
                                           f"become expressions containing '{min(shared)}'", off)
+            self._spend(len(vx) * len(vy) * DV_TEST_UNITS, off)
             # The pairs are distinct, so this stops within len(active_disjoint) + 1 tests.
             for a in vx:
                 for b in vy:
-                    if (min(a, b), max(a, b)) not in thm.active_disjoint:
+                    if ((a, b) if a < b else (b, a)) not in thm.active_disjoint:
                         raise ProofError("E0809", f"'{target.label}' needs {x}, {y} disjoint, so "
                                                   f"this theorem needs '$d {a} {b} $.'", off)
         stack.append(self._substitute(target.expression, subst, off))
@@ -714,6 +777,7 @@ class Checker:
         if self.used > self.limits.max_proof_symbols:
             raise ResourceError(f"the proof builds more than {self.limits.max_proof_symbols} "
                                 "symbols (max_proof_symbols)", off)
+        self._spend(len(out), off)
         return tuple(out)
 
     def _compressed(self, thm: Assertion):
@@ -739,17 +803,22 @@ class Checker:
                 raise ProofError("E0811", f"'{label}' is not defined before this theorem", off)
             listed.append(target)
             i += 1
-        letters: list[tuple[str, int]] = []  # (char, offset)
-        for text, off in toks[i + 1:]:
-            for j, ch in enumerate(text):
-                if not ("A" <= ch <= "Z" or ch == "?"):
-                    raise ProofError("E0812", f"'{ch}' is not a compressed-proof letter", off + j)
-                letters.append((ch, off + j))
-        if not letters:
+        letter_tokens = toks[i + 1:]
+        count = 0
+        for text, off in letter_tokens:
+            bad = NOT_A_LETTER.search(text)
+            if bad is not None:
+                raise ProofError("E0812", f"'{bad.group()}' is not a compressed-proof letter",
+                                 off + bad.start())
+            count += len(text)
+        if not count:
             raise ProofError("E0810", "compressed proof has no letters", toks[i][1])
-        if len(letters) > self.limits.max_proof_steps:
+        if count > self.limits.max_proof_steps:
             raise ResourceError(f"proof has more than {self.limits.max_proof_steps} steps "
                                 "(max_proof_steps)", thm.proof_offset)
+        # (char, offset) of each letter, made as needed: a list of them would
+        # hold ~90 bytes per letter
+        letters = ((ch, off + j) for text, off in letter_tokens for j, ch in enumerate(text))
         m, k = len(mandatory), len(listed)
         saved: list = []
         stack: list = []
@@ -767,6 +836,7 @@ class Checker:
             if ch == "?":
                 if in_number:
                     raise ProofError("E0812", "'?' inside a step number", off)
+                self._spend(1, off)
                 stack.append(UNKNOWN)
                 incomplete = True
                 can_save = True
@@ -781,6 +851,7 @@ class Checker:
             in_number = False
             if n > 1 << 62:
                 raise ProofError("E0812", "step number overflows", off)
+            self._spend(1, off)
             if n <= m:
                 stack.append(mandatory[n - 1].expression)
             elif n <= m + k:
@@ -793,7 +864,9 @@ class Checker:
             n = 0
             can_save = True
         if in_number:
-            raise ProofError("E0812", "compressed proof ends inside a step number", letters[-1][1])
+            last_text, last_off = letter_tokens[-1]
+            raise ProofError("E0812", "compressed proof ends inside a step number",
+                             last_off + len(last_text) - 1)
         return stack, incomplete
 
 
@@ -840,6 +913,7 @@ class ReferenceDatabase:
             pass  # already reported; what was read so far stays usable
         self.read_diagnostics = len(self.sink)
         self.theorems = [s for s in self.reader.order if isinstance(s, Assertion) and s.kind == "p"]
+        self.budget = Budget(limits.max_work)
 
     def statement_count(self) -> int:
         return len(self.reader.order)
@@ -847,15 +921,30 @@ class ReferenceDatabase:
     def proof_count(self) -> int:
         return len(self.theorems)
 
+    def set_work_budget(self, units: int) -> None:
+        """Units of work the next `check_range` calls may spend in all."""
+        self.budget = Budget(units)
+
+    def work_status(self) -> tuple[int, int]:
+        """(units left, position of the proof that spent the last unit or -1)."""
+        return self.budget.left, self.budget.stopped
+
     def check_range(self, start: int, stop: int, step: int = 1):
-        """Check theorems[start:stop:step]; return raw diagnostics."""
-        checker = Checker(self.reader, self.limits)
+        """Check theorems[start:stop:step]; return raw diagnostics.  Once the
+        work budget is spent (an E0901 on the proof where it happens), the
+        rest are not checked."""
+        checker = Checker(self.reader, self.limits, self.budget)
         out = []
-        for thm in self.theorems[start:stop:step]:
+        for pos in range(start, min(stop, len(self.theorems)), step):
+            if self.budget.stopped >= 0:
+                break
+            thm = self.theorems[pos]
             result = checker.check(thm)
             if result is not None:
                 code, msg, off = result
                 out.append((thm.file, off, code, thm.label, msg))
+            if self.budget.left < 0:
+                self.budget.stopped = pos
         return out
 
     def active_floats(self) -> dict[str, str]:
@@ -881,7 +970,7 @@ class ReferenceDatabase:
         for thm in self.theorems[start:stop]:
             toks = thm.proof_tokens
             if toks and toks[0][0] == "(":
-                toks = toks[1:]
+                toks = itertools.islice(toks, 1, None)
                 compressed = True
             else:
                 compressed = False
@@ -905,6 +994,7 @@ class ReferenceDatabase:
         sink.files = list(self.sink.files)
         file = sink.add_file(name, data)
         saved_sink, saved_order, saved_pairs = reader.sink, len(reader.order), reader.pairs_held
+        saved_frames = reader.frame_symbols
         reader.sink = sink
         kept = False
         try:
@@ -915,13 +1005,16 @@ class ReferenceDatabase:
                     reader._close_scope()
             new = reader.order[saved_order:]
             if not sink.raw:
-                checker = Checker(reader, self.limits)
+                budget = Budget(self.limits.max_work)
+                checker = Checker(reader, self.limits, budget)
                 for thm in new:
                     if isinstance(thm, Assertion) and thm.kind == "p":
                         result = checker.check(thm)
                         if result is not None:
                             code, msg, off = result
                             sink.report(file, off, code, thm.label, msg)
+                        if budget.left < 0:
+                            break
             kept = keep and not sink.raw
         finally:
             reader.sink = saved_sink
@@ -934,17 +1027,19 @@ class ReferenceDatabase:
                     del reader.labels[st.label]
                 del reader.order[saved_order:]
                 reader.pairs_held = saved_pairs
+                reader.frame_symbols = saved_frames
         return sink, file
 
     def mark(self):
         """The database's current extent, for `rollback`."""
-        return (len(self.reader.order), self.reader.pairs_held, len(self.theorems),
-                len(self.sink.files))
+        return (len(self.reader.order), self.reader.pairs_held, self.reader.frame_symbols,
+                len(self.theorems), len(self.sink.files))
 
     def rollback(self, mark) -> None:
         """Forget the theorems kept (`check_text(..., keep=True)`) since `mark`."""
-        n_order, n_pairs, n_thm, n_files = mark
+        n_order, n_pairs, n_frames, n_thm, n_files = mark
         reader = self.reader
+        reader.frame_symbols = n_frames
         for st in reader.order[n_order:]:
             del reader.labels[st.label]
         del reader.order[n_order:]
