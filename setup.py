@@ -11,6 +11,8 @@ extensions = [
               extra_compile_args=["-O3"]),
     Extension("proofgen.explore._theorem", ["proofgen/explore/_theorem.pyx"],
               extra_compile_args=["-O3"]),
+    Extension("proofgen.explore._deep", ["proofgen/explore/_deep.pyx"],
+              extra_compile_args=["-O3"]),
 ]
 
 setup(ext_modules=cythonize(extensions, language_level=3,

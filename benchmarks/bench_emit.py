@@ -74,6 +74,11 @@ def main() -> int:
     units = [Unit(u, min(args.unit_size, args.count - u * args.unit_size))
              for u in range((args.count + args.unit_size - 1) // args.unit_size)]
     with tempfile.TemporaryDirectory() as out:
+        # claimed as a driver claims a run folder: workers write only into their job's
+        from proofgen.emit.english import templates_fingerprint
+        from proofgen.run.layout import write_json
+        write_json(os.path.join(out, "job.json"), {"fingerprint": job.fingerprint(),
+                                                   "templates_sha256": templates_fingerprint()})
         w = Worker(args.db, job, out, (db, ctx, notation, counter))
         m = _total([w.generate(u) for u in units])
     gen, emit = m["cpu_seconds"]["generate"], m["cpu_seconds"]["emit"]

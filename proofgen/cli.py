@@ -117,7 +117,8 @@ def _positive(text: str) -> int:
 
 def cmd_verify(args) -> int:
     from .kernel import SelectionError, load_stdin
-    engine = args.engine or ("cython" if fast_engine_available() else "python")
+    from .kernel.engines import default_engine
+    engine = args.engine or default_engine()      # PROOFGEN_ENGINE, else fast when built
     if engine == "cython" and not fast_engine_available():
         print("proofgen: the Cython engine is not built (pip install .); "
               "use --engine python", file=sys.stderr)
@@ -179,7 +180,7 @@ def _syntax_of(args):
     except ValueError as exc:
         print(f"proofgen: error: --typecodes: {exc}", file=sys.stderr)
         return None
-    engine = "cython" if fast_engine_available() else "python"
+    engine = None             # the selector's choice for each (kernel.engines)
     db = load(args.file, engine=engine,
               limits=Limits(allow_outside_includes=args.allow_outside_includes))
     errors = [d for d in db.read_diagnostics if d.severity == "error"]
@@ -371,7 +372,8 @@ def cmd_generate(args) -> int:
     from .emit.records import StyleMix
     from .explore.context import Context
     from .explore.forward import ForwardConfig, default_library
-    from .explore.run import GenerateConfig, check_exclusions, forward_library
+    from .explore import generators
+    from .explore.run import GenerateConfig, check_exclusions
     from .run import JobConfig, JobError, LocalExecutor, RayExecutor, clear_run, run_job
     from .run.executors import ExecutorError
     from .run.tasks import load_state
@@ -384,12 +386,17 @@ def cmd_generate(args) -> int:
         return _usage_error(problem)
     if args.address is not None and args.executor != "ray":
         return _usage_error("--address names a Ray cluster; it needs --executor ray")
-    if args.generator == "extract" and args.library is not None:
-        return _usage_error("--library chooses what forward derivation may cite; "
-                            "extract takes its theorems from the database's proofs")
-    if args.generator in ("forward", "deep") and (args.units or args.proofs):
+    gen = generators.get(args.generator)
+    if args.library is not None and not gen.uses_library:
+        return _usage_error(f"--library chooses what forward derivation may cite; {gen.name} "
+                            "cites no library" + (": it takes its theorems from the "
+                                                  "database's proofs" if gen.cuts_by_proofs
+                                                  else ""))
+    if (args.units or args.proofs) and not gen.cuts_by_proofs:
+        by_proofs = [n for n in generators.names() if generators.get(n).cuts_by_proofs]
         return _usage_error("--units and --proofs slice the database's proofs for "
-                            "--generator extract; forward runs are cut with --unit-size")
+                            f"--generator {' or '.join(by_proofs)}; {gen.name} runs are cut "
+                            "with --unit-size")
     try:
         styles = StyleMix.parse(args.styles, args.renderings)
     except ValueError as exc:
@@ -402,8 +409,7 @@ def cmd_generate(args) -> int:
         return _usage_error(f"--exclude: {exc}")
     fcfg = ForwardConfig(library=args.library or "default", max_symbols=args.max_symbols,
                          max_hypotheses=args.max_hypotheses, choice=args.choice)
-    db = load(db_path, engine="cython" if fast_engine_available() else "python",
-              limits=GENERATION_LIMITS)
+    db = load(db_path, engine=None, limits=GENERATION_LIMITS)   # None: kernel.engines picks
     errors = [d for d in db.read_diagnostics if d.severity == "error"]
     report = db.verify(jobs=os.cpu_count() or 1)
     if errors or report.errors:
@@ -423,7 +429,7 @@ def cmd_generate(args) -> int:
     ctx = Context.of(db, syn)
     if not ctx.assertions:
         return _usage_error(f"{db_path} has no logical axioms or theorems to derive from")
-    if args.generator in ("forward", "deep") and args.library is None:
+    if gen.uses_library and args.library is None:
         spec, why = default_library(ctx)
         fcfg = ForwardConfig(**{**fcfg.__dict__, "library": spec})
         print(f"proofgen: library {spec} (the default for {os.path.basename(db_path)}: "
@@ -431,7 +437,8 @@ def cmd_generate(args) -> int:
     config = GenerateConfig(generator=args.generator, count=args.count, seed=args.seed,
                             forward=fcfg, target=args.target, metric=args.metric,
                             exclude=tuple(exclude), proofs=args.proofs,
-                            allow_discouraged=args.allow_discouraged)
+                            allow_discouraged=args.allow_discouraged,
+                            keep_instances=args.keep_instances)
     job = JobConfig(config, styles, unit_size=args.unit_size, units=args.units,
                     partitions=args.partitions)
     try:
@@ -442,8 +449,7 @@ def cmd_generate(args) -> int:
         # options that need the database are checked here, before any
         # worker starts or --out is claimed
         check_exclusions(ctx, config.exclude)
-        if config.generator in ("forward", "deep"):
-            forward_library(ctx, config)
+        gen.check(ctx, config)
         executor = (RayExecutor(args.address, args.workers, task_timeout=args.task_timeout)
                     if args.executor == "ray"
                     else LocalExecutor(args.workers or 1, task_timeout=args.task_timeout))
@@ -500,7 +506,7 @@ def cmd_generate(args) -> int:
         print(f"  warning: the kernel rejected {manifest['rejected_by_kernel']:,} generated "
               "theorems (not shipped); first: " +
               "; ".join(manifest.get("rejections", [])[:3]), file=sys.stderr)
-    if manifest["theorems"] < args.count and args.generator in ("forward", "deep"):
+    if manifest["theorems"] < args.count and gen.counted:
         print(f"  fewer theorems than asked ({args.count}): the generator ran out of new "
               "results; widen --library or raise --max-symbols", file=sys.stderr)
     return 0
@@ -510,18 +516,19 @@ def _checked_run(args) -> Optional[dict]:
     """The run's manifest once its files are checked against it (or, with
     --no-verify, as it stands; None for an unfinished run); prints the
     problem and returns False when the folder cannot be trusted."""
-    from .run.folder import RunFilesError, RunFolderError, check_run, read_manifest
+    from .run.folder import RunFilesError, RunFolder, RunFolderError
+    folder = RunFolder(args.run_dir)
     try:
         if args.no_verify:
             try:
-                return read_manifest(args.run_dir)
+                return folder.manifest()
             except RunFolderError:
-                if os.path.isdir(os.path.join(args.run_dir, "shards")):
+                if os.path.isdir(folder.path("shards")):
                     print(f"proofgen: warning: {args.run_dir} is not a finished run; reading "
                           "the shards written so far, unchecked", file=sys.stderr)
                     return None
                 raise
-        return check_run(args.run_dir)
+        return folder.check()
     except RunFolderError as exc:
         hint = " (--no-verify reads it anyway)" if isinstance(exc, RunFilesError) else ""
         print(f"proofgen: error: {exc}{hint}", file=sys.stderr)
@@ -530,44 +537,36 @@ def _checked_run(args) -> Optional[dict]:
 
 def cmd_cat(args) -> int:
     """Stream a run's records as JSON lines."""
-    import glob
     import json
-    from .emit.shards import read_shard
+    from .run.folder import RunFolder
     manifest = _checked_run(args)
     if manifest is False:
         return 1
-    if manifest is None:
-        shards = sorted(glob.glob(os.path.join(args.run_dir, "shards", "*.jsonl.zst")))
-    else:
-        shards = [os.path.join(args.run_dir, e["path"]) for e in manifest["shards"]]
     n = 0
     out = sys.stdout
-    for path in shards:
-        try:
-            for rec in read_shard(path):
-                if args.style and rec.get("metadata", {}).get("style") not in args.style:
-                    continue
-                if args.text:
-                    out.write(rec["text"].rstrip("\n") + "\n\n")
-                else:
-                    out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                n += 1
-                if args.limit and n >= args.limit:
-                    return 0
-        except BrokenPipeError:            # the reader had enough (| head): not an error
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 0
-        except OSError as exc:
-            print(f"proofgen: error: {path}: {exc}", file=sys.stderr)
-            return 1
-        except ValueError as exc:             # ShardError names the shard
-            print(f"proofgen: error: {exc}", file=sys.stderr)
-            return 1
+    try:
+        # no manifest (--no-verify on an unfinished run): the shards so far
+        for rec in RunFolder(args.run_dir).records(manifest):
+            if args.style and rec.get("metadata", {}).get("style") not in args.style:
+                continue
+            if args.text:
+                out.write(rec["text"].rstrip("\n") + "\n\n")
+            else:
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            n += 1
+            if args.limit and n >= args.limit:
+                return 0
+    except BrokenPipeError:            # the reader had enough (| head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except ValueError as exc:             # RunFilesError names the shard
+        print(f"proofgen: error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
 def cmd_report(args) -> int:
-    from .emit.report import ReportError, write_report
+    from .run.report import ReportError, write_report
     if not _checked_run(args):
         return 1
     tty = sys.stderr.isatty()
@@ -719,12 +718,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "a manifest and a dataset card (README.md) in --out.",
                         epilog=GENERATE_EXAMPLES)
     ge.add_argument("--db", help="the .mm database (default: the bundled hilbert.mm)")
-    ge.add_argument("--generator", choices=("forward", "deep", "extract"), default="forward",
-                    help="forward: derive new facts from a library; deep: saturate from a "
-                    "library assertion's hypotheses and trace every derived fact back to the "
-                    "hypotheses and steps it uses (deep chains, no unused or isolated "
-                    "hypothesis; --library, --max-symbols, --max-hypotheses, --unit-size as "
-                    "forward); extract: every step of the database's proofs as a theorem")
+    from .explore import generators
+    ge.add_argument("--generator", choices=generators.names(), default="forward",
+                    help="; ".join(f"{n}: {generators.get(n).help}"
+                                   for n in generators.names()))
     ge.add_argument("--count", "-n", type=_positive, default=1000,
                     help="distinct theorems wanted")
     ge.add_argument("--seed", type=_seed, default=0,
@@ -741,6 +738,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also cite assertions marked '(New usage is discouraged.)' and mine "
                     "proofs marked '(Proof modification is discouraged.)' (set.mm's *OLD, "
                     "*ALT); left out by default")
+    ge.add_argument("--keep-instances", action="store_true",
+                    help="deep: keep theorems that are a substitution instance of a database "
+                    "assertion whose hypotheses they include (flagged instance_of); dropped "
+                    "by default")
     ge.add_argument("--choice", choices=("uniform", "usage", "inverse-usage"), default="uniform",
                     help="forward: how assertions are picked (weights from use in the database)")
     ge.add_argument("--target", choices=("natural", "uniform", "log-uniform"), default="natural",

@@ -24,6 +24,7 @@ import pytest
 from conftest import DATABASES, ROOT, available_engines
 from proofgen.kernel import DEFAULT_LIMITS, Limits, Report, load
 from proofgen.kernel.limits import DV_TEST_UNITS
+from proofgen.kernel.mmtext import encode_number as enc  # step number -> letters
 
 try:
     import resource
@@ -99,16 +100,6 @@ def in_child(path, engine: str, limits: dict | None = None, *, memory: int = 5 *
                           preexec_fn=cap, cwd=ROOT, env=_env(), timeout=hang_guard)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     return json.loads(proc.stdout)
-
-
-def enc(n: int) -> str:
-    """Compressed-proof letters for step number n (1-based)."""
-    s = chr(ord("A") + (n - 1) % 20)
-    n = (n - 1) // 20
-    while n:
-        s = chr(ord("U") + (n - 1) % 5) + s
-        n = (n - 1) // 5
-    return s
 
 
 def wrap(letters: str, width: int = 100) -> str:

@@ -22,6 +22,7 @@ import pytest
 
 from conftest import check, codes
 from proofgen.kernel import CODES, Limits, load
+from proofgen.kernel.mmtext import encode_number as encode  # step number -> letters
 
 # ---------------------------------------------------------------------------
 # helpers
@@ -74,17 +75,6 @@ def thm_id(proof: str = ID_NORMAL, label: str = "id") -> str:
 def mm(*parts: str) -> str:
     """BASE followed by `parts`, one per line."""
     return BASE + "\n".join(parts) + "\n"
-
-
-def encode(n: int) -> str:
-    """Compressed-proof letters for step number n >= 1 (book, appendix B)."""
-    assert n >= 1
-    out = chr(ord("A") + (n - 1) % 20)
-    n = (n - 1) // 20
-    while n:
-        out = chr(ord("U") + (n - 1) % 5) + out
-        n = (n - 1) // 5
-    return out
 
 
 def compress(steps: str, mandatory: list[str], listed: list[str]) -> str:

@@ -153,15 +153,31 @@ def test_hier_states_cited_lemmas_first_and_makes_reused_steps_lemmas(hilbert_do
     for lab in d.lemmas:
         assert text.index(f"Lemma {lab}:") < main_at
     # a proof that uses one step twice gets a local lemma
-    from proofgen.emit.model import ProofDoc, ProofStep
+    from proofgen.emit.model import ProofDoc
+    from proofgen.syntax.types import Step
     t = ctx.syn.trees
     imp = t["ax-1"].term
     doc = ProofDoc("x", "|-", (), imp, (
-        ProofStep("ax-1", (), imp),
-        ProofStep("ax-mp", (0, 0), imp),    # not a real proof: layout only
-        ProofStep("ax-mp", (1, 1), imp)), "( ) A")
+        Step("ax-1", premises=(), term=imp),
+        Step("ax-mp", premises=(0, 0), term=imp),    # not a real proof: layout only
+        Step("ax-mp", premises=(1, 1), term=imp)), "( ) A")
     text = render("hier", doc, n, random.Random(0))
     assert "Lemma 1:" in text and "ax-mp Lemma 1, Lemma 1" in text
+
+
+def test_hier_local_lemma_names_the_hypotheses_it_uses(hilbert_docs):
+    # a reused step built on a hypothesis: its lemma line says which one
+    ctx, n, docs = hilbert_docs
+    from proofgen.emit.model import ProofDoc
+    from proofgen.syntax.types import Step
+    imp = ctx.syn.trees["ax-1"].term
+    doc = ProofDoc("x", "|-", (("x.1", imp), ("x.2", imp)), imp, (
+        Step("ax-1", premises=(), term=imp),          # not a real proof: layout only
+        Step("ax-mp", premises=(-2, 0), term=imp),
+        Step("ax-mp", premises=(1, 1), term=imp)), "( ) A")
+    text = render("hier", doc, n, random.Random(0))
+    assert re.search(r"Lemma 1: .* \(from h2\)$", text, re.M), text
+    assert "ax-mp Lemma 1, Lemma 1" in text
 
 
 def test_unknown_style_is_refused(hilbert_docs):

@@ -16,16 +16,17 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from proofgen.emit import english
+from proofgen.emit import english, quality
 from proofgen.emit.english import (Slot, TemplateError, formula, parse_templates, read_templates,
                                    render_en, render_mixed, templates)
-from proofgen.emit.model import ProofDoc, ProofStep
+from proofgen.emit.model import ProofDoc
 from proofgen.emit.notation import Notation
 from proofgen.explore.context import Context
 from proofgen.run.documents import doc_of, generated_assertions
 from proofgen.explore.run import GenerateConfig, generate
 from proofgen.kernel import load
 from proofgen.syntax import Syntax
+from proofgen.syntax.types import Step
 
 from conftest import DATABASES
 
@@ -73,82 +74,14 @@ def set_mm():
 
 # -- an independent reader ------------------------------------------------------
 
-class Reader:
-    """Does a text contain a reading of a formula?  Tries, at every node,
-    every alternative of its template (a child with or without parentheses)
-    and the Unicode of the subterm; case-insensitive, so a capitalised
-    sentence start still matches."""
-
-    def __init__(self, notation: Notation):
-        self.n = notation
-        self.g = notation.grammar
-        self.entries = templates(notation).syntax
-
-    def says(self, text: str, term) -> bool:
-        text = text.lower()
-        kids = self._children(term)
-        memo: dict = {}
-        symbols: dict = {}
-
-        def ends(pos: int, i: int) -> set[int]:
-            key = (pos, i)
-            if key in memo:
-                return memo[key]
-            memo[key] = set()                      # no left recursion: a guard
-            out = set()
-            shown = symbols.get(pos)
-            if shown is None:
-                shown = symbols[pos] = self.n.unicode(term[pos:kids[pos][1]]).lower()
-            if text.startswith(shown, i):
-                out.add(i + len(shown))
-            node = term[pos]
-            rule = self.g.rules[node] if node >= 0 else None
-            entry = self.entries.get(rule.label) if rule else None
-            for alt in entry.alternatives if entry else ():
-                at = {i}
-                for piece in alt:
-                    nxt = set()
-                    if isinstance(piece, str):
-                        p = piece.lower()
-                        nxt = {s + len(p) for s in at if text.startswith(p, s)}
-                    else:
-                        child = kids[pos][0][rule.order[piece.index]]
-                        for s in at:
-                            nxt |= ends(child, s)
-                            if piece.bracket and text.startswith("(", s):
-                                nxt |= {e + 1 for e in ends(child, s + 1)
-                                        if text.startswith(")", e)}
-                    at = nxt
-                    if not at:
-                        break
-                out |= at
-            memo[key] = out
-            return out
-
-        return any(ends(0, i) for i in range(len(text)))
-
-    def _children(self, term):
-        """pos -> (child start positions in frame order, end position)."""
-        out = {}
-
-        def walk(pos):
-            node = term[pos]
-            starts, p = [], pos + 1
-            for _ in range(self.g.arity(node)):
-                starts.append(p)
-                p = walk(p)
-            out[pos] = (starts, p)
-            return p
-
-        walk(0)
-        return out
+Reader = quality.Reader
 
 
 def cites(text: str, tpl, doc: ProofDoc, label: str) -> bool:
     """The text names what step `label` does: the label, a template phrase,
     or the generated lemma."""
     low = text.lower()              # a phrase may start a sentence
-    return label in text or any(p.lower() in low for p in tpl.assertions.get(label, ()))
+    return label in text or any(p.lower() in low for p in tpl.phrases(label))
 
 
 def check_en(text: str, notation: Notation, doc: ProofDoc) -> None:
@@ -210,7 +143,15 @@ def test_a_template_file_parses():
     ('syntax wi : "{1} and {2}" | "{1} alone" ;', "1:29", "same placeholders"),
     ('syntax wi : "{2} only" ;', "1:13", "{1} is never used"),
     ('syntax wi : "" ;', "1:13", "empty alternative"),
-    ('lemma x : "y" ;', "1:1", "'syntax' or 'assertion'"),
+    ('lemma x : "y" ;', "1:1", "'syntax', 'assertion' or 'family'"),
+    ('family fveq2 : "x" ;', "1:8", "regular expression"),
+    ('family "fv(eq" : "x" ;', "1:8", "bad regular expression"),
+    ('syntax "wi" : "x" ;', "1:8", "names a label"),
+    ('assertion ax-mp(1=wi) : "x" ;', "1:16", "only syntax entries fix a variable"),
+    ('syntax co(0=cfz) : "{1} to {3}" ;', "1:10", "numbered from 1"),
+    ('syntax co(2=cfz) : "{1} to {3}" | "{1} {2} {3}" ;', "1:35", "same placeholders"),
+    ('syntax co(3=cfz) : "{1} only" ;', "1:20", "{2} is never used"),
+    ('family "x.*" : "by {1}" ;', "1:20", "no placeholders"),
     ('syntax wi : "x" ; @', "1:19", "unexpected character '@'"),
     ('assertion ax-mp : "x" | top "y" ;', "1:25", "syntax alternatives only"),
     ('syntax wi : top "{1}{2}" | top "{2}{1}" ;', "1:8", "every alternative is 'top'"),
@@ -233,8 +174,8 @@ def test_shipped_files_parse_and_define_each_label_once():
     seen: dict[str, str] = {}
     for name in english.SHIPPED:
         for e in parse_templates((english.TEMPLATE_DIR / name).read_text(), name):
-            assert e.label not in seen, f"{e.label} in {seen.get(e.label)} and {name}"
-            seen[e.label] = name
+            assert e.key not in seen, f"{e.key} in {seen.get(e.key)} and {name}"
+            seen[e.key] = name
             for alt in e.texts():
                 assert alt == alt.strip() and "  " not in alt, (e.label, alt)
                 if e.kind == "assertion":
@@ -408,12 +349,14 @@ def test_assertions_without_templates_are_named_by_comment_then_label(small):
     ph, imp = syn.trees["wph"].term, syn.trees["bare"].term
     ps = syn.trees["wps"].term
     doc = ProofDoc("th", "|-", (("th.1", ph), ("th.2", syn.trees["dt.2"].term)), ps,
-                   (ProofStep("bare", (), imp), ProofStep("detach", (-1, -2), ps)), "( ) A")
+                   (Step("bare", premises=(), term=imp),
+                    Step("detach", premises=(-1, -2), term=ps)), "( ) A")
     seen = set()
     for seed in range(20):
         text = render_en(doc, n, random.Random(seed))
-        assert "detach (detach the consequent, e.g. from a proven antecedent (the second " \
-               "sentence is not shown))" in text
+        # the description as a parenthetical that reads after the label
+        assert "detach (used to detach the consequent, e.g. from a proven antecedent (the " \
+               "second sentence is not shown))" in text
         assert "axiom bare" in text.lower()
         check_en(text, n, doc)
         seen.add(text)
@@ -466,3 +409,156 @@ def test_description_first_sentence(hilbert):
     assert first("", n) is None and first(None, n) is None
     long = first("word " * 100, n)
     assert len(long) <= english.MAX_DESCRIPTION + 2 and long.endswith("…")
+
+
+# -- the quality checker -----------------------------------------------------------------
+
+@pytest.mark.parametrize("kind, bad, good", [
+    ("dangling", "Theorem. It holds that φ. Proof. Finally, by ax-1, φ. ∎",
+     "Theorem. It holds that φ. Proof. By ax-1, φ. ∎"),
+    ("dangling", "From (1) and, we get φ.", "From (1) and (2), we get φ."),
+    ("dangling", "Proof: Hence, by mp2, ψ.", "Proof: By mp2, ψ. Hence, by ax-mp, χ."),
+    ("doubled", "Since φ, the the rule gives ψ.", "Since φ, the rule gives ψ."),
+    ("doubled", "We show that that φ holds.", "We show that φ holds."),
+    ("space", "By ax-1 , φ.", "By ax-1, φ."),
+    ("space", "Hence φ implies ψ .", "Hence φ implies ψ."),
+    ("space", "By  ax-1, φ.", "By ax-1, φ."),
+    ("brackets", "Then (φ implies ψ.", "Then (φ implies ψ)."),
+    ("brackets", "Then ⟨𝐴, 𝐵 equals 𝐶.", "Then ⟨𝐴, 𝐵⟩ equals 𝐶."),
+    ("brackets", "Then φ) holds.", "Then 𝐴 is in the interval [0, 1) and in (𝐴 + 𝐵)."),
+    ("disjoint", "Here the variables of each of the pairs 𝑥, 𝑦 and 𝑥, 𝑧 are distinct.",
+     "Here 𝑥, 𝑦 and 𝑧 are distinct variables, and 𝑥 does not occur in 𝐴."),
+])
+def test_the_checker_finds_each_defect_kind(kind, bad, good):
+    assert kind in {d.kind for d in quality.surface_defects(bad)}, quality.surface_defects(bad)
+    assert quality.surface_defects(good) == []
+
+
+def test_the_checker_lets_notation_words_repeat():
+    text = "By fvex, dom dom 𝐹 is a set."
+    assert [d.kind for d in quality.surface_defects(text)] == ["doubled"]
+    assert quality.surface_defects(text, frozenset({"dom"})) == []
+
+
+def test_the_checker_finds_what_is_not_mentioned(hilbert):
+    _, n, docs = hilbert
+    doc = next(d for d in docs if d.hypotheses and len(d.steps) >= 2)
+    text = render_en(doc, n, random.Random(4))
+    assert quality.defects(text, doc, n, "en") == []
+    # the last step's sentence gone: its statement (the conclusion) and
+    # what it cites are no longer said
+    cut = text[:text.rindex(". ", 0, text.rindex(". ")) + 1] + " ∎\n"
+    gone = {d.kind for d in quality.mention_defects(cut, doc, n, "en")}
+    assert gone == {"unmentioned"}
+    mixed = render_mixed(doc, n, random.Random(4))
+    assert quality.defects(mixed, doc, n, "mixed") == []
+    first = mixed.splitlines()
+    rows = [x for x in first if x.strip().startswith("1 ")]
+    assert quality.mention_defects("\n".join(x for x in first if x not in rows), doc, n, "mixed")
+
+
+def test_disjoint_variables_read_as_one_sentence():
+    ind = lambda v: v in "xyzw"                  # noqa: E731
+    say = functools.partial(english.disjoint_clauses, individual=ind, sym=str)
+    assert say([("x", "y")]) == "x and y are distinct variables"
+    assert say([("x", "y"), ("x", "z"), ("y", "z")]) == "x, y and z are distinct variables"
+    assert say([("x", "y"), ("x", "A")]) == \
+        "x and y are distinct variables, and x does not occur in A"
+    assert say([("w", "z"), ("w", "y"), ("z", "y"), ("z", "x")]) == \
+        "w, z and y are distinct variables, and z and x are distinct variables"
+    assert say([("x", "A"), ("x", "B"), ("y", "A"), ("y", "B")]) == \
+        "x and y occur in neither A nor B"
+    assert say([("x", "A"), ("x", "B"), ("x", "C"), ("A", "B")]) == \
+        "x occurs in none of A, B and C, and A and B share no variable"
+    assert say([("x", "y"), ("x", "z"), ("x", "w")]) == "x is distinct from y, z and w"
+
+
+CONST = """
+$c ( ) -> wff |- T $.
+$v ph ps $.
+wph $f wff ph $.
+wps $f wff ps $.
+wt $a wff T $.
+wi $a wff ( ph -> ps ) $.
+"""
+
+
+def test_specialised_and_constant_syntax_entries(tmp_path, monkeypatch):
+    path = tmp_path / "const.mm"
+    path.write_text(CONST)
+    db = load(str(path))
+    syn = Syntax.of(db)
+    extra = tmp_path / "spec.tpl"
+    extra.write_text('syntax wi(1=wt) : "{2} holds outright" | "{2}, unconditionally" ;\n')
+    monkeypatch.setenv(english.ENV_VAR, str(extra))
+    english._entries.cache_clear()
+    try:
+        n = Notation.of(syn, db.sources)
+        tpl = templates(n)
+        g = syn.grammar
+        wi, wt = g.rule_index["wi"], g.rule_index["wt"]
+        ph, ps = g.variable("ph", "wff"), g.variable("ps", "wff")
+        special = (wi, wt, ps)                       # ( T -> ps )
+        general = (wi, ph, wi, wt, ps)               # ( ph -> ( T -> ps ) )
+        said = {formula(n, "|-", special, random.Random(s)) for s in range(20)}
+        assert said == {"ps holds outright", "ps, unconditionally"}
+        # the general wi (set.tpl's) outside, the specialised one inside
+        inner = {formula(n, "|-", general, random.Random(s)) for s in range(30)}
+        assert any(x.endswith("implies (ps holds outright)") or
+                   x.endswith("then ps holds outright") for x in inner), inner
+        # a constant without an entry reads as its symbol, and counts as words
+        assert formula(n, "|-", (wi, wt, ph), random.Random(0)) in {
+            "ph holds outright", "ph, unconditionally"}
+        assert tpl.in_words((wi, ph, wt)) == (2, 2)
+        assert wt in tpl.named
+        reader = quality.Reader(n)
+        for s in range(10):
+            text = formula(n, "|-", general, random.Random(s))
+            assert reader.says("So " + text + ".", general), text
+        assert not reader.says("ps holds outright", general)
+    finally:
+        english._entries.cache_clear()
+
+
+def test_families_name_assertions_by_label_pattern(small, tmp_path, monkeypatch):
+    syn, _ = small
+    extra = tmp_path / "fam.tpl"
+    extra.write_text('family "det.*" : "a detachment law" ;\nfamily "d.*" : "never drawn" ;\n')
+    monkeypatch.setenv(english.ENV_VAR, str(extra))
+    english._entries.cache_clear()
+    try:
+        tpl = templates(Notation.of(syn, syn.sources))
+        assert tpl.assertions["detach"] == ("a detachment law",)
+        assert tpl.family["detach"] == "det.*"
+        assert "bare" not in tpl.family                  # the pattern matches whole labels
+    finally:
+        english._entries.cache_clear()
+
+
+@pytest.mark.slow
+def test_set_mm_set_theory_records_have_no_checker_defects():
+    """A sample of the proofs of set.mm's set theory (from ax-ext), as the
+    coverage benchmark reads them, rendered both ways: no defect at all."""
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    from bench_english_coverage import documents
+    db = load(SET_MM)
+    ctx = Context.of(db)
+    n = Notation.of(ctx.syn, db.sources)
+    docs = [d for _, d in documents(ctx, "ax-ext", "mathbox") if len(d.steps) <= 25]
+    sample = random.Random(19).sample(docs, int(150 * SCALE))
+    assert any(d.disjoint for d in sample) and any(d.hypotheses for d in sample)
+    found = []
+    for k, doc in enumerate(sample):
+        for style, fn in (("en", render_en), ("mixed", render_mixed)):
+            text = fn(doc, n, random.Random(k))
+            found += [(doc.label, style, d) for d in quality.defects(text, doc, n, style)]
+    assert found == [], found[:5]
+    tpl = templates(n)
+    assert tpl.mismatched == []
+    said = total = 0
+    for doc in sample:
+        for t in [doc.conclusion] + [t for _, t in doc.hypotheses]:
+            a, b = tpl.in_words(t)
+            said, total = said + a, total + b
+    assert said >= 0.97 * total

@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import CONFORMANCE, DATABASES, ROOT, available_engines
 from proofgen.kernel import DEFAULT_LIMITS, Limits, Report, load
+from proofgen.kernel.mmtext import encode_number as enc  # step number -> letters
 
 try:
     import resource
@@ -159,16 +160,6 @@ def library_in_subprocess(path, engine, limits: dict | None = None, *, timeout: 
     eat memory, which no in-process check could interrupt."""
     return run([sys.executable, "-c", _LIBRARY_SCRIPT, path, engine, json.dumps(limits or {})],
                timeout=timeout, memory=memory, library=True)
-
-
-def enc(n: int) -> str:
-    """Compressed-proof letters for step number n (1-based)."""
-    s = chr(ord("A") + (n - 1) % 20)
-    n = (n - 1) // 20
-    while n:
-        s = chr(ord("U") + (n - 1) % 5) + s
-        n = (n - 1) // 5
-    return s
 
 
 def test_enc_matches_the_spec():

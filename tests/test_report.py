@@ -7,7 +7,7 @@ import os
 import pytest
 
 from proofgen.cli import main
-from proofgen.emit.report import ReportError, collect, write_report
+from proofgen.run.report import ReportError, collect, write_report
 from proofgen.emit.shards import read_shard
 
 PNG = b"\x89PNG\r\n\x1a\n"

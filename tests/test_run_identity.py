@@ -64,7 +64,7 @@ def test_resume_with_other_templates_is_refused(tmp_path, monkeypatch, capsys):
     argv = ["generate", "--count", "60", "--unit-size", "20", "--styles", "en", "--out", out]
     assert main(argv) == 0
     manifest = json.load(open(os.path.join(out, "manifest.json")))
-    assert manifest["templates"]["files"] == ["set.tpl", "hilbert.tpl"]
+    assert manifest["templates"]["files"] == ["set.tpl", "setclass.tpl", "hilbert.tpl"]
     mine = tmp_path / "mine.tpl"
     mine.write_text(TEMPLATE)
     monkeypatch.setenv("PROOFGEN_TEMPLATES", str(mine))

@@ -25,16 +25,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, NamedTuple, Optional, Sequence, Union
 
+from ..syntax.types import Term
 from .model import ProofDoc
 from .notation import Notation
 
-Term = tuple
 
 TEMPLATE_DIR = Path(__file__).resolve().with_name("templates")
 GRAMMAR_PATH = TEMPLATE_DIR / "templates.lark"
 #: the shipped template files; no label is defined in two of them (tested),
 #: and each entry applies to any database that has the label
-SHIPPED = ("set.tpl", "hilbert.tpl")
+SHIPPED = ("set.tpl", "setclass.tpl", "hilbert.tpl")
 #: more template files (separated by os.pathsep), read after the shipped
 #: ones; an entry there replaces a shipped entry with the same label
 ENV_VAR = "PROOFGEN_TEMPLATES"
@@ -79,11 +79,24 @@ class Entry:
     line: int
     column: int
     top: tuple[bool, ...] = ()                  # per alternative: outermost node only
+    #: syntax(k=CONST): (k - 1, CONST), the variable that must be the constant
+    spec: Optional[tuple[int, str]] = None
+
+    @property
+    def key(self) -> str:
+        """What a later file's entry must repeat to replace this one."""
+        if self.kind == "family":
+            return f'family "{self.label}"'
+        return f"{self.label}({self.spec[0] + 1}={self.spec[1]})" if self.spec else self.label
 
     @property
     def arity(self) -> int:
-        """Placeholders {1}..{n} every alternative uses (0 for assertions)."""
-        return len({p.index for p in self.alternatives[0] if isinstance(p, Slot)})
+        """Placeholders {1}..{n} every alternative uses (0 for assertions),
+        counting a specialised entry's fixed variable."""
+        used = {p.index for p in self.alternatives[0] if isinstance(p, Slot)}
+        if self.spec:
+            used.add(self.spec[0])
+        return len(used)
 
     def texts(self) -> list[str]:
         """The alternatives as written (placeholders as {k} / {(k)})."""
@@ -103,7 +116,8 @@ def _parser():
     return Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), parser="lalr")
 
 
-_EXPECTED = {"KIND": "'syntax' or 'assertion'", "LABEL": "a label", "STRING": 'a "string"',
+_EXPECTED = {"KIND": "'syntax', 'assertion' or 'family'", "LABEL": "a label",
+             "STRING": 'a "string"', "SPEC": "a fixed variable (k=LABEL)",
              "VBAR": "'|'", "COLON": "':'", "SEMICOLON": "';'", "TOP": "'top'"}
 # inside a string: an escape, a placeholder, a stray brace, plain text
 _PIECE = re.compile(r'\\(.)|\{(\(?)(\d+)(\)?)\}|([{}])|([^\\{}]+)')
@@ -131,11 +145,39 @@ def parse_templates(text: str, file: str = "<templates>") -> list[Entry]:
     entries: list[Entry] = []
     seen: dict[str, int] = {}
     for node in tree.children:
-        kind, label, *options = node.children
-        if str(label) in seen:
+        kind, name, *options = node.children
+        label, *rest = name.children
+        spec = None
+        if label.type == "STRING":
+            if kind != "family":
+                raise TemplateError(file, label.line, label.column,
+                                    f"a {kind} entry names a label, not a string")
+            pattern = label.value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise TemplateError(file, label.line, label.column,
+                                    f"bad regular expression: {exc}") from None
+            key = f'family "{pattern}"'
+        else:
+            if kind == "family":
+                raise TemplateError(file, label.line, label.column,
+                                    'a family names its labels by a "regular expression"')
+            pattern = str(label)
+            if rest:
+                if kind != "syntax":
+                    raise TemplateError(file, rest[0].line, rest[0].column,
+                                        "only syntax entries fix a variable")
+                k, const = rest[0].value[1:-1].split("=")
+                if int(k) < 1:
+                    raise TemplateError(file, rest[0].line, rest[0].column,
+                                        "variables are numbered from 1")
+                spec = (int(k) - 1, const)
+            key = pattern + (rest[0].value if rest else "")
+        if key in seen:
             raise TemplateError(file, label.line, label.column,
-                                f"{label} is already defined on line {seen[str(label)]}")
-        seen[str(label)] = label.line
+                                f"{key} is already defined on line {seen[key]}")
+        seen[key] = label.line
         strings = [o.children[-1] for o in options]
         top = tuple(len(o.children) == 2 for o in options)
         for o in options:
@@ -150,8 +192,17 @@ def parse_templates(text: str, file: str = "<templates>") -> list[Entry]:
         alts = tuple(_pieces(file, kind, s) for s in strings)
         if kind == "syntax":
             want = _slots(alts[0])
-            if want != set(range(len(want))):
-                missing = min(set(range(max(want) + 1)) - want) + 1
+            if spec and spec[0] not in want:
+                # the fixed variable may be left out (its constant is read
+                # by the words around it) in every alternative, or in none
+                for s, alt in zip(strings, alts):
+                    if spec[0] in _slots(alt):
+                        raise TemplateError(
+                            file, s.line, s.column,
+                            f"{label}: every alternative must use the same placeholders")
+            full = want | ({spec[0]} if spec else set())
+            if full != set(range(len(full))):
+                missing = min(set(range(max(full) + 1)) - full) + 1
                 raise TemplateError(file, strings[0].line, strings[0].column,
                                     f"{label}: placeholder {{{missing}}} is never used")
             for s, alt in zip(strings[1:], alts[1:]):
@@ -160,7 +211,8 @@ def parse_templates(text: str, file: str = "<templates>") -> list[Entry]:
                         file, s.line, s.column,
                         f"{label}: every alternative must use the same placeholders "
                         f"({', '.join('{%d}' % (k + 1) for k in sorted(want)) or 'none'})")
-        entries.append(Entry(str(kind), str(label), alts, file, label.line, label.column, top))
+        entries.append(Entry(str(kind), pattern, alts, file, label.line, label.column, top,
+                             spec))
     return entries
 
 
@@ -191,7 +243,7 @@ def _pieces(file: str, kind, tok) -> tuple[Piece, ...]:
             if bool(open_) != bool(close):
                 raise TemplateError(*where(m), "a bracketed placeholder is written {(k)}")
             if kind != "syntax":
-                raise TemplateError(*where(m), "assertion templates are noun phrases and "
+                raise TemplateError(*where(m), f"{kind} templates are noun phrases and "
                                                "take no placeholders")
             if int(num) < 1:
                 raise TemplateError(*where(m), "placeholders are numbered from {1}")
@@ -213,7 +265,7 @@ def read_templates(paths: Iterable[Union[str, Path]]) -> dict[str, Entry]:
     for path in paths:
         text = Path(path).read_text(encoding="utf-8")
         for e in parse_templates(text, str(path)):
-            out[e.label] = e
+            out[e.key] = e
     return out
 
 
@@ -247,8 +299,10 @@ def _entries(extra: tuple[str, ...]) -> dict[str, Entry]:
 class EnglishTemplates:
     """The templates that apply to one database, compiled against its
     grammar: a syntax entry applies to the syntax axiom with its label when
-    the numbers of variables agree; an assertion entry to the database's
-    assertion with its label."""
+    the numbers of variables agree (a specialised one where its fixed
+    variable is its constant); an assertion entry to the database's
+    assertion with its label; a family to the assertions its pattern
+    matches that have no entry of their own."""
 
     def __init__(self, notation: Notation, entries: dict[str, Entry]):
         self.notation = notation
@@ -258,39 +312,139 @@ class EnglishTemplates:
         #: entries whose label is a syntax axiom of another shape here
         self.mismatched: list[str] = []
         self.arity = [r.arity for r in g.rules]
-        # per rule id: its alternatives compiled (see _compile), or None
+        # per rule id: its alternatives compiled (see _compile), or None;
+        # specialised entries get ids after the grammar's (same arity)
         self.rules: list = [None] * len(g.rules)
         self.inner: list = [None] * len(g.rules)     # alternatives usable inside
+        #: per rule id, the pieces of its alternatives (for readers)
+        self.pieces: list = [None] * len(g.rules)
+        #: rule id -> [(frame position, constant's rule id, specialised id)]
+        self.special: dict[int, list] = {}
+        #: specialised id -> the grammar's rule id
+        self.base: dict[int, int] = {}
+        #: constants (syntax axioms without variables) read as their symbol
+        self.named: set[int] = set()
         for rid, r in enumerate(g.rules):
             e = entries.get(r.label)
-            if e is None or e.kind != "syntax" or r.label in g.excluded:
+            if r.label in g.excluded:
+                continue
+            if e is None or e.kind != "syntax":
+                if r.arity == 0:
+                    sym = prose_unicode(notation.unicode((rid,)))
+                    alt = (sym.replace("{", "{{").replace("}", "}}"),)
+                    self.rules[rid] = ((alt[0], (), False, ()),)
+                    self.inner[rid] = (0,)
+                    self.pieces[rid] = ((sym,),)
+                    self.named.add(rid)
                 continue
             if e.arity != r.arity:
                 self.mismatched.append(r.label)
                 continue
             self.syntax[r.label] = e
-            self.rules[rid] = tuple(_compile(alt, r.order) for alt in e.alternatives)
-            self.inner[rid] = e.inner()
+            self._add(rid, e, r)
+        for key, e in entries.items():
+            if e.kind != "syntax" or e.spec is None:
+                continue
+            rid = g.rule_index.get(e.label)
+            crid = g.rule_index.get(e.spec[1])
+            if rid is None or crid is None or e.label in g.excluded:
+                continue
+            r = g.rules[rid]
+            if e.arity > r.arity or e.spec[0] >= r.arity or g.rules[crid].arity:
+                self.mismatched.append(key)
+                continue
+            vid = len(self.rules)
+            self.rules.append(None)
+            self.inner.append(None)
+            self.pieces.append(None)
+            self.arity.append(r.arity)
+            self._add(vid, e, r)
+            self.base[vid] = rid
+            self.syntax[key] = e
+            self.special.setdefault(rid, []).append((r.order[e.spec[0]], crid, vid))
+        # a child repeats the word before it only if some alternative starts
+        # with that word: keep only those checks (`words` runs them per node)
+        starts = {alt[0].split(" ", 1)[0] + " " for alts in self.pieces if alts
+                  for alt in alts if isinstance(alt[0], str)}
+        self.rules = [None if alts is None else
+                      tuple((f, sl, op, tuple(x for x in leads if x[1] in starts))
+                            for f, sl, op, leads in alts)
+                      for alts in self.rules]
         self.kinds: dict[str, str] = {}      # assertion label -> axiom/definition/theorem
         for s in notation.syn.statements:
             if s.kind in "ap" and not g.typecodes.is_syntax(s.typecode):
                 self.kinds[s.label] = ("theorem" if s.kind == "p" else
                                        "definition" if s.label.startswith("df-") else "axiom")
+        families = [(re.compile(e.label), tuple("".join(alt) for alt in e.alternatives))
+                    for e in entries.values() if e.kind == "family"]
+        #: assertion label -> the family pattern that named it
+        self.family: dict[str, str] = {}
         for label, e in entries.items():
             if e.kind == "assertion" and label in self.kinds:
                 self.assertions[label] = tuple("".join(alt) for alt in e.alternatives)
+        if families:
+            for label in self.kinds:
+                if label in self.assertions:
+                    continue
+                for pattern, alts in families:
+                    if pattern.fullmatch(label):
+                        self.assertions[label] = alts
+                        self.family[label] = pattern.pattern
+                        break
         self._vars: dict[int, str] = {}
-        self._leaves: dict[int, tuple[str, bool]] = {}
+        self._leaves: dict[int, tuple] = {}
         self._inner: dict[Term, tuple[int, ...]] = {}
         self._said: dict[tuple, str] = {}
         self._described: dict[str, Optional[str]] = {}
+        self._uni: dict[Term, str] = {}
+        self._tok: dict[int, str] = {}
+        self._individual: Optional[dict[str, bool]] = None    # made by `individual`
+
+    def individual(self, name: str) -> bool:
+        """Is `name` an individual variable (set.mm's setvar: one a class
+        or term can be made of, or of a type named set/setvar/var)?"""
+        kinds = self._individual
+        if kinds is None:
+            g = self.notation.grammar
+            conv = {-1 - r.pattern[0] for r in g.rules if r.is_conversion}
+            ind = {t for t, name_ in enumerate(g.types) if name_ in ("setvar", "set", "var")}
+            ind |= {t for t in conv if g.types[t] not in ("wff", "class")}
+            kinds = self._individual = {
+                v.name: v.type in ind for v in reversed(g.variables)}
+        return kinds.get(name, False)
+
+    def _add(self, rid: int, e: Entry, r) -> None:
+        self.rules[rid] = tuple(_compile(alt, r.order) for alt in e.alternatives)
+        self.inner[rid] = e.inner()
+        self.pieces[rid] = e.alternatives
 
     # -- formulas ------------------------------------------------------------
     def var(self, node: int) -> str:
         s = self._vars.get(node)
         if s is None:
             n = self.notation
-            s = self._vars[node] = n.unicode_symbol(n.name(node))
+            s = n.unicode_symbol(n.name(node))
+            if s in (",", ".", ";", ":"):       # set.mm's `.,`: punctuation in prose
+                s = n.name(node)
+            s = self._vars[node] = s
+        return s
+
+    def uni(self, term: Term) -> str:
+        """The term in Unicode as prose shows it (see `prose_unicode`;
+        variables as `var` shows them)."""
+        s = self._uni.get(term)
+        if s is None:
+            if len(self._uni) > CACHE_LIMIT:
+                self._uni.clear()
+            n, toks = self.notation, self._tok
+            out = []
+            for t in n.token_ids(term):
+                u = toks.get(t)
+                if u is None:
+                    u = toks[t] = self.var(t) if t < 0 else n.unicode_symbol(n.name(t))
+                out.append(u)
+            s = " ".join(out).replace("( ", "(").replace(" )", ")")
+            s = self._uni[term] = prose_unicode(s)
         return s
 
     def skip(self, term: Term, pos: int) -> int:
@@ -303,14 +457,51 @@ class EnglishTemplates:
             need += (arity[node] if node >= 0 else 0) - 1
         return pos
 
+    def rule_at(self, term: Term, pos: int) -> int:
+        """The rule id that reads the node at `pos`: a specialised entry's
+        where its constant is in place, else the node's own."""
+        node = term[pos]
+        sp = self.special.get(node)
+        if sp:
+            for fp, crid, vid in sp:
+                p = pos + 1
+                for _ in range(fp):
+                    p = self.skip(term, p)
+                if term[p] == crid:
+                    return vid
+        return node
+
+    def readings(self, term: Term, pos: int, starts=None):
+        """Every alternative (as pieces) that may read the node at `pos`:
+        the specialised entry's, if one applies, and the node's own."""
+        node = term[pos]
+        out = []
+        vid = self.rule_at(term, pos)
+        if vid != node and self.pieces[vid]:
+            out += [(alt, vid) for alt in self.pieces[vid]]
+        if self.pieces[node]:
+            out += [(alt, node) for alt in self.pieces[node]]
+        return out
+
+    def in_words(self, term: Term) -> tuple[int, int]:
+        """(nodes read by a template, syntax nodes) of a term; variables do
+        not count, constants read as their symbol do."""
+        said = total = 0
+        for pos, node in enumerate(term):
+            if node >= 0:
+                total += 1
+                if self.rules[self.rule_at(term, pos)] is not None:
+                    said += 1
+        return said, total
+
     def words(self, term: Term, chosen: dict, root: dict) -> tuple[str, bool]:
         """The formula in words: (text, open), `open` when it would need
         parentheses inside a larger phrase.  `chosen` holds the alternative
         drawn for each syntax axiom (by `paraphrase`), `root` the one for the
         outermost node."""
-        rules, arity, leaves = self.rules, self.arity, self._leaves
+        rules, arity, leaves, special = self.rules, self.arity, self._leaves, self.special
         # prefix order read backwards: every node finds its children, first
-        # child on top, on a stack of (text, open)
+        # child on top, on a stack of (text, open, node)
         stack: list = []
         pos = len(term)
         for node in reversed(term):
@@ -318,7 +509,7 @@ class EnglishTemplates:
             if node < 0:
                 leaf = leaves.get(node)
                 if leaf is None:
-                    leaf = leaves[node] = (self.var(node), False)
+                    leaf = leaves[node] = (self.var(node), False, node)
                 stack.append(leaf)
                 continue
             n = arity[node]
@@ -332,18 +523,29 @@ class EnglishTemplates:
                 del stack[-n:]
             else:
                 kids = ()
-            alts = rules[node]
+            rid = node
+            sp = special.get(node)
+            if sp:
+                for fp, crid, vid in sp:
+                    if kids[fp][2] == crid:
+                        rid = vid
+                        break
+            alts = rules[rid]
             if alts is None:
-                text = self.notation.unicode(term[pos:self.skip(term, pos)])
-                stack.append((text, not _closed(text)))
+                text = self.uni(term[pos:self.skip(term, pos)])
+                stack.append((text, not _closed(text), node))
                 continue
             # no draw: a node under one shown in Unicode, whose text is unused
-            fmt, slots, open_ = alts[(root if pos == 0 else chosen).get(node, 0)]
-            text = fmt.format(*[kids[k][0] if k >= 0 else
-                                f"({kids[~k][0]})" if kids[~k][1] else kids[~k][0]
-                                for k in slots])
-            stack.append((text, kids[slots[0]][1] if open_ is None else open_))
-        return stack[0]
+            fmt, slots, open_, leads = alts[(root if pos == 0 else chosen).get(rid, 0)]
+            args = [kids[k][0] if k >= 0 else f"({kids[~k][0]})" if kids[~k][1] else kids[~k][0]
+                    for k in slots]
+            if leads:
+                for j, word in leads:
+                    if args[j].startswith(word):
+                        args[j] = f"({args[j]})"
+            text = fmt.format(*args)
+            stack.append((text, kids[slots[0]][1] if open_ is None else open_, node))
+        return stack[0][:2]
 
     def paraphrase(self, term: Term, rng: random.Random, chosen: dict, root: dict) -> str:
         """The formula in words, with the alternatives drawn in `chosen` (one
@@ -359,8 +561,8 @@ class EnglishTemplates:
             if len(self._inner) > CACHE_LIMIT:
                 self._inner.clear()
             inner = self._inner[term] = self._rules_below(term)
+        top, inner = inner[0], inner[1:]
         key = [term]
-        top = term[0]
         if top >= 0:
             alts = self.rules[top]
             if alts is not None:
@@ -384,20 +586,24 @@ class EnglishTemplates:
         return text
 
     def _rules_below(self, term: Term) -> tuple[int, ...]:
-        """Templated rules under the root of `term`, in order of first
-        appearance (where `words` will look for a draw)."""
-        rules = self.rules
+        """The rule reading the root, then the templated rules under it with
+        several alternatives, in order of first appearance (where `words`
+        will look for a draw)."""
+        rules, special, inner = self.rules, self.special, self.inner
         seen: dict[int, None] = {}
         pos, n = 1, len(term)
         while pos < n:
             node = term[pos]
             if node >= 0:
-                if rules[node] is None:      # shown in Unicode, with all below it
+                rid = self.rule_at(term, pos) if node in special else node
+                if rules[rid] is None:       # shown in Unicode, with all below it
                     pos = self.skip(term, pos)
                     continue
-                seen[node] = None
+                if len(inner[rid]) > 1 or rid not in self.named:
+                    seen[rid] = None
             pos += 1
-        return tuple(seen)
+        top = self.rule_at(term, 0) if term[0] >= 0 else term[0]
+        return (top,) + tuple(seen)
 
     # -- assertions ------------------------------------------------------------
     def description(self, label: str) -> Optional[str]:
@@ -409,6 +615,11 @@ class EnglishTemplates:
                                                              self.notation)
         return got
 
+    def phrases(self, label: str) -> tuple[str, ...]:
+        """Every phrase a step citing `label` may name it by (besides the
+        label, which the description fallback always shows)."""
+        return self.assertions.get(label, ())
+
     def name(self, label: str, rng: random.Random, lemmas) -> str:
         """A noun phrase for what citing `label` does."""
         if label in lemmas:
@@ -416,10 +627,12 @@ class EnglishTemplates:
         alts = self.assertions.get(label)
         if alts is not None:
             phrase = alts[int(rng.random() * len(alts))]
-            return f"{phrase} ({label})" if rng.random() < 0.4 else phrase
+            # a family's phrase names a kind of law: the label says which
+            return f"{phrase} ({label})" if rng.random() < 0.4 or label in self.family \
+                else phrase
         kind = self.kinds.get(label, "theorem")
         what = self.description(label)
-        return f"{kind} {label} ({what})" if what else f"{kind} {label}"
+        return f"{kind} {label} ({_gloss(what, kind)})" if what else f"{kind} {label}"
 
 
 def _compile(alt: Sequence[Piece], order: Sequence[int]):
@@ -436,29 +649,128 @@ def _compile(alt: Sequence[Piece], order: Sequence[int]):
         else:
             fmt.append("{%d}" % j)
             j += 1
+    # a child whose words would repeat the word before it ("not not 𝜑")
+    # is put in parentheses: (slot number, that word)
+    leads = []
+    for j, (p, q) in enumerate(zip(alt, alt[1:])):
+        if isinstance(q, Slot) and isinstance(p, str) and p.endswith(" "):
+            word = p.split()[-1:] if p.strip() else []
+            if word and word[0].isalpha():
+                leads.append((sum(isinstance(x, Slot) for x in alt[:j + 1]), word[0] + " "))
+    leads = tuple(leads)
     first, last = alt[0], alt[-1]
     if len(alt) == 1 and isinstance(first, Slot) and not first.bracket:
-        return "".join(fmt), slots, None
+        return "".join(fmt), slots, None, leads
     # open: two children or more ("{(1)} and {(2)}", "exactly one of {(1)}
     # and {(2)} holds": inside another list either would misread), or a
     # child's words run to an edge ("it is not the case that {1}");
     # "not {(1)}" and constants ("true") are closed
     raw_edge = any(isinstance(p, Slot) and not p.bracket for p in (first, last))
-    return "".join(fmt), slots, raw_edge or len(slots) >= 2
+    return "".join(fmt), slots, (raw_edge or len(slots) >= 2) and not _bracketed(alt), leads
+
+
+def _bracketed(alt: Sequence[Piece]) -> bool:
+    """An alternative that reads as one unit whatever its children: no
+    space outside the brackets it opens and closes itself, and no plain {k}
+    at either end ("{(1)}({2})", "⟨{1}, {2}⟩", "|{2}|", "𝒫{(1)}")."""
+    if any(isinstance(p, Slot) and not p.bracket for p in (alt[0], alt[-1])):
+        return False
+    depth = 0
+    for p in alt:
+        if isinstance(p, Slot):
+            continue
+        for c in p:
+            if c in "([{⟨⌊":
+                depth += 1
+            elif c in ")]}⟩⌋":
+                depth -= 1
+                if depth < 0:
+                    return False
+            elif c == " " and depth == 0:
+                return False
+    return depth == 0
+
+
+_GROUPS = {"(": ")", "{": "}", "⟨": "⟩", "[": "]"}
 
 
 def _closed(text: str) -> bool:
-    """Unicode that reads as one unit: no spaces, or one bracketed group."""
+    """Unicode that reads as one unit: no spaces, or one bracketed group
+    ("(𝐴 + 𝐵)", "{𝑥 ∣ 𝜑}", "⟨𝐴, 𝐵⟩")."""
     if " " not in text:
         return True
-    if text[0] != "(" or text[-1] != ")":
+    close = _GROUPS.get(text[0])
+    if close is None or text[-1] != close:
         return False
+    open_ = text[0]
     depth = 0
     for i, c in enumerate(text):
-        depth += (c == "(") - (c == ")")
+        depth += (c == open_) - (c == close)
         if depth == 0 and i < len(text) - 1:
             return False
     return True
+
+
+#: spaces the database's Unicode keeps between symbols that prose drops:
+#: "{𝑥 ∣ 𝜑}", "⟨𝐴, 𝐵⟩", "if(𝜑, 𝐴, 𝐵)", "[𝐴 / 𝑥]𝜑"
+_TIDY = (("{ ", "{"), (" }", "}"), ("⟨ ", "⟨"), (" ⟩", "⟩"), (" , ", ", "), ("[ ", "["),
+         (" ]", "]"), ("“ ", "“"), (" ”", "”"), ("if (", "if("))
+
+
+_DECIMAL = re.compile(r"((?:; )+)((?:[0-9] )+[0-9])")
+
+
+def _digits(m) -> str:
+    # set.mm's decimal constructor: "; ; 4 0 1" is 401
+    return m.group(2).replace(" ", "") if m.group(1).count(";") == m.group(2).count(" ") \
+        else m.group(0)
+
+
+def prose_unicode(text: str) -> str:
+    """A formula's Unicode (`Notation.unicode`) as prose shows it: no space
+    inside braces, angle brackets or square brackets, none before a comma;
+    decimal numbers as digits ("; 4 8" is 48)."""
+    if " " not in text:
+        return text
+    for a, b in _TIDY:
+        if a in text:
+            text = text.replace(a, b)
+    if "; " in text:
+        text = _DECIMAL.sub(_digits, text).replace("; ", ";")
+    return text
+
+
+_VERB = re.compile(r"\b(is|are|was|were|has|have|had|holds|hold|implies|imply|yields?|gives?|"
+                   r"equals?|exists?|contains?|belongs?|preserves?|means|can|cannot|may|must|"
+                   r"will|does|do|satisf(?:y|ies)|follows?|commutes?|distributes?|becomes?|"
+                   r"lies|lie|agrees?|converges?|divides?|maps?|sends?|takes?)\b")
+_DETERMINER = re.compile(r"(a|an|the|this|that|these|those|any|every|each|some|no|two|three|"
+                         r"one|its|their|our)\b|[A-Z]\w*'s\b", re.I)
+
+
+#: verbs that open set.mm's descriptions of what a theorem is for
+_IMPERATIVE = frozenset(
+    "extract eliminate introduce add remove show prove derive convert swap rewrite replace "
+    "express infer deduce specialize generalize distribute move change combine import "
+    "export join split use apply restate transfer substitute commute drop absorb reverse "
+    "obtain compute calculate simplify reduce expand negate weaken strengthen discharge "
+    "detach bound count compare assert state relate".split())
+
+
+def _gloss(what: str, kind: str) -> str:
+    """A description's first sentence as a parenthetical that reads after
+    "theorem fvres": a clause as "which says that ...", an instruction
+    ("define ...") as "which defines ...", a noun phrase with an article."""
+    first, _, rest = what.partition(" ")
+    if first.lower() in ("define", "defines") and rest:
+        return "which defines " + rest
+    if first.lower() in _IMPERATIVE and rest:
+        return "used to " + what[0].lower() + what[1:]
+    if first.lower() in ("if", "when", "whenever") or _VERB.search(what.split("(")[0]):
+        return "which says that " + what
+    if _DETERMINER.match(what) or not what[:1].isalpha():
+        return what
+    return "the " + what
 
 
 _CACHE: "weakref.WeakKeyDictionary[Notation, EnglishTemplates]" = weakref.WeakKeyDictionary()
@@ -480,7 +792,7 @@ def formula(notation: Notation, typecode: str, term: Term, rng: random.Random) -
     try:
         return tpl.paraphrase(term, rng, {}, {})
     except RecursionError:       # absurdly deep: symbols still read
-        return notation.unicode(term)
+        return tpl.uni(term)
 
 
 # -- description comments --------------------------------------------------------
@@ -493,6 +805,10 @@ _ABBREV = {"e.g", "i.e", "p", "pp", "cf", "vs", "resp", "etc", "ch", "sec", "no"
            "approx", "viz", "thm", "prop", "def", "ax", "eq", "fig", "vol"}
 _END = re.compile(r"[.!?](?=\s+[A-Z(\[`~]|\s*$)")
 MAX_DESCRIPTION = 160
+_CREDIT = re.compile(r"\((?:Contributed|Revised|Proof shortened|Proof modification|"
+                     r"New usage|Modified|Shortened)\b")
+_TWICE = re.compile(r"\b(the|a|an|of|to|is|in|and|or|for|by|on|with) \1\b")
+_LOOSE = re.compile(r"\s+([,.;:])(?=\s|$)")
 
 
 def _first_sentence(comment: Optional[str], notation: Notation) -> Optional[str]:
@@ -504,28 +820,53 @@ def _first_sentence(comment: Optional[str], notation: Notation) -> Optional[str]
 
     def math(m) -> str:
         syms = [notation.unicode_symbol(t) for t in m.group(1).replace("\0", "`").split()]
-        return " ".join(syms).replace("( ", "(").replace(" )", ")")
+        return prose_unicode(" ".join(syms).replace("( ", "(").replace(" )", ")"))
 
+    text = _CREDIT.split(text, 1)[0]          # "(Contributed by ...)" and after
     text = _MATH.sub(math, text).replace("\0", "`")
     text = _TILDE.sub(r"\1", _TAGS.sub("", text))
     text = _ITALIC.sub(r"\1", text)
+    text = _LOOSE.sub(r"\1", text)           # "on 𝑥 ." (a math string, then a stop)
+    text = _TWICE.sub(r"\1", text)           # a comment's typo: "and the the least"
     end = len(text)
     for m in _END.finditer(text):
-        word = text[:m.start()].rsplit(None, 1)[-1].lstrip("(").lower() if m.start() else ""
-        if m.group() == "." and (word in _ABBREV or len(word) == 1 and word.isalpha()):
+        word = text[:m.start()].rsplit(None, 1)[-1].lstrip("(") if m.start() else ""
+        if m.group() == "." and (word.lower() in _ABBREV or len(word) == 1 and
+                                 "A" <= word <= "Z"):
             continue             # "e.g.", "p. 101", "A. N. Other"
         end = m.start()
         break
-    s = " ".join(text[:end].split()).rstrip(" .;:,")
+    s = _balanced(" ".join(text[:end].split())).rstrip(" .;:,")
     if not s:
         return None
     if len(s) > MAX_DESCRIPTION:
-        s = s[:MAX_DESCRIPTION].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
+        # never cut inside a parenthesis: the unclosed part goes
+        s = _balanced(s[:MAX_DESCRIPTION].rsplit(" ", 1)[0]).rstrip(" ,;:") + " …"
     first = s.split(" ", 1)[0]
     if first[:1].isupper() and (first[1:].islower() or first == "A") \
             and not first.endswith("'s"):
         s = s[0].lower() + s[1:]      # "Inference adding ..." -> "inference adding ..."
     return s
+
+
+def _balanced(s: str) -> str:
+    """`s` without a closing parenthesis that closes nothing (a typo in a
+    comment, "a number.)") and without an opening one left open; round
+    and square brackets pair with each other, as in "[0, 1)"."""
+    if "(" not in s and ")" not in s:
+        return s
+    out, open_ = [], []
+    for c in s:
+        if c in ")]":
+            if not open_:
+                continue
+            open_.pop()
+        elif c in "([":
+            open_.append(len(out))
+        out.append(c)
+    if open_:
+        del out[open_[0]:]
+    return "".join(out)
 
 
 # -- rendering ------------------------------------------------------------------
@@ -571,20 +912,20 @@ class _Text:
         s = self.said.get(term)
         if s is None:
             if len(term) == 1:          # "suppose that φ holds", not "that φ"
-                s = self.notation.unicode(term) + " holds"
+                s = self.tpl.uni(term) + " holds"
             elif self.symbolic or len(term) > MAX_WORDS_NODES:
-                s = self.notation.unicode(term)
+                s = self.tpl.uni(term)
             else:
                 try:
                     s = self.tpl.paraphrase(term, self.rng, self.chosen, self.root)
                 except RecursionError:
-                    s = self.notation.unicode(term)
+                    s = self.tpl.uni(term)
             self.said[term] = s
         return s
 
     def q(self, term: Term) -> str:
         """The formula in quotes: “φ”, “φ implies ψ”."""
-        return "“" + (self.notation.unicode(term) if len(term) == 1 else self.f(term)) + "”"
+        return "“" + (self.tpl.uni(term) if len(term) == 1 else self.f(term)) + "”"
 
     # -- the statement -------------------------------------------------------
     def statement(self, doc: ProofDoc, numbered: bool) -> str:
@@ -612,14 +953,12 @@ class _Text:
         return _cap(frame.format(h=given, c=c))
 
     def disjoint(self, doc: ProofDoc) -> str:
+        """The `$d` conditions as one sentence: "Here 𝑥 and 𝑦 are distinct
+        variables, and 𝑥 does not occur in 𝐴." """
         if not doc.disjoint:
             return ""
-        sym = self.notation.unicode_symbol
-        if len(doc.disjoint) == 1:
-            x, y = doc.disjoint[0]
-            return f" Here {sym(x)} and {sym(y)} are distinct variables."
-        pairs = _and([f"{sym(x)}, {sym(y)}" for x, y in doc.disjoint])
-        return f" Here the variables of each of the pairs {pairs} are distinct."
+        return " Here " + disjoint_clauses(doc.disjoint, self.tpl.individual,
+                                           self.notation.unicode_symbol) + "."
 
     def lemma(self, d: ProofDoc) -> str:
         c = self.f(d.conclusion)
@@ -647,9 +986,78 @@ class _Text:
                                           s=", and since ".join(clauses))
         else:
             s = _pick(_WITHOUT_PREMISES, rng).format(j=j, c=c)
-        if last:
+        if last and i:
+            # never on a first sentence: there is nothing to follow from
             s = _pick(("finally, ", "hence, ", "therefore, ", "thus, ", ""), rng) + s
         return _cap(s)
+
+
+def disjoint_clauses(pairs: Sequence[tuple[str, str]], individual, sym) -> str:
+    """`$d` pairs as clauses of one sentence: individual variables that
+    must differ ("𝑥, 𝑦 and 𝑧 are distinct variables", "𝑥 is distinct from
+    𝑦 and 𝑧"), individual variables that must not occur in a class or
+    formula ("𝑥 does not occur in 𝐴", "𝑥 and 𝑦 occur in neither 𝐴 nor
+    𝐵"), and other pairs ("𝐴 and 𝐵 share no variable").  `individual(name)`
+    tells an individual variable; `sym` gives a variable's symbol."""
+    order: dict[str, int] = {}
+    for x, y in pairs:
+        order.setdefault(x, len(order))
+        order.setdefault(y, len(order))
+    edges: dict[str, set[str]] = {}
+    occurs: dict[str, list[str]] = {}            # other variable -> individuals
+    others: list[tuple[str, str]] = []
+    for x, y in dict.fromkeys(tuple(sorted(p, key=order.get)) for p in pairs if p[0] != p[1]):
+        ix, iy = individual(x), individual(y)
+        if ix and iy:
+            edges.setdefault(x, set()).add(y)
+            edges.setdefault(y, set()).add(x)
+        elif ix or iy:
+            s, o = (x, y) if ix else (y, x)
+            occurs.setdefault(o, []).append(s)
+        else:
+            others.append((x, y))
+    clauses: list[str] = []
+    names = lambda vs: _and([sym(v) for v in sorted(vs, key=order.get)])  # noqa: E731
+    while any(edges.values()):
+        # the largest clique greedily, from the variable with most neighbours
+        v = max((u for u in edges if edges[u]), key=lambda u: (len(edges[u]), -order[u]))
+        clique = [v]
+        for u in sorted(edges[v], key=lambda u: (-len(edges[u]), order[u])):
+            if all(u in edges[w] for w in clique):
+                clique.append(u)
+        if len(clique) >= 3:
+            clauses.append(f"{names(clique)} are distinct variables")
+            for a in clique:
+                edges[a] -= set(clique)
+        else:
+            nb = edges[v]
+            if len(nb) == 1:
+                clauses.append(f"{names([v] + list(nb))} are distinct variables")
+            else:
+                clauses.append(f"{sym(v)} is distinct from {names(nb)}")
+            for u in nb:
+                edges[u].discard(v)
+            edges[v] = set()
+    groups: dict[tuple, list[str]] = {}
+    for o, ss in occurs.items():
+        groups.setdefault(tuple(sorted(set(ss), key=order.get)), []).append(o)
+    for ss, os_ in groups.items():
+        who = names(ss)
+        if len(os_) == 1:
+            verb = "does not occur" if len(ss) == 1 else "do not occur"
+            clauses.append(f"{who} {verb} in {sym(os_[0])}")
+        elif len(os_) == 2:
+            verb = "occurs" if len(ss) == 1 else "occur"
+            a, b = sorted(os_, key=order.get)
+            clauses.append(f"{who} {verb} in neither {sym(a)} nor {sym(b)}")
+        else:
+            verb = "occurs" if len(ss) == 1 else "occur"
+            clauses.append(f"{who} {verb} in none of {names(os_)}")
+    for x, y in others:
+        clauses.append(f"{sym(x)} and {sym(y)} share no variable")
+    if len(clauses) == 1:
+        return clauses[0]
+    return ", ".join(clauses[:-1]) + ", and " + clauses[-1]
 
 
 # Frames in lower case (capitalised where a sentence starts); "by J" comes

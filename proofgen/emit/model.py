@@ -8,20 +8,9 @@ tuples; `Notation` (notation.py) turns them into tokens, Unicode or LaTeX.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, NamedTuple, Optional
+from typing import Mapping, Optional
 
-Term = tuple
-
-
-class ProofStep(NamedTuple):
-    """One logical step: `label` cited with `premises` (one per `$e` slot of
-    the cited assertion, in its frame order: an earlier step's index, or
-    `-1 - i` for the theorem's i-th hypothesis), proving `term`.  (A named
-    tuple: made once per step of every theorem rendered.)"""
-
-    label: str
-    premises: tuple[int, ...]
-    term: Term
+from ..syntax.types import Step, Term
 
 
 @dataclass
@@ -36,21 +25,29 @@ class ProofDoc:
     typecode: str
     hypotheses: tuple[tuple[str, Term], ...]    # (label, tree)
     conclusion: Term
-    steps: tuple[ProofStep, ...]
+    steps: tuple[Step, ...]                     # each with its `term`
     proof: str                                  # compressed: "( labels ) LETTERS"
     disjoint: tuple[tuple[str, str], ...] = ()
     depth: int = 1
     generator: str = ""
     hash: str = ""                              # canonical statement hash (hex)
     restates: Optional[str] = None
+    instance_of: Optional[str] = None           # a database assertion it is an instance of
     lemmas: Mapping[str, "ProofDoc"] = field(default_factory=dict)
     rpn: Optional[str] = None                   # normal (uncompressed) proof, if not huge
+    # made once per doc, on first use, by the functions named (several
+    # styles and both output files ask): `uses`, `render.lemma_order`, and
+    # the record and theorem-file JSON of `records.RecordMaker`
+    _uses: Optional[list] = field(default=None, init=False, repr=False, compare=False)
+    _lemma_order: Optional[list] = field(default=None, init=False, repr=False, compare=False)
+    _record_json: Optional[str] = field(default=None, init=False, repr=False, compare=False)
+    _meta_json: Optional[str] = field(default=None, init=False, repr=False, compare=False)
 
     def uses(self) -> list[str]:
         """Labels the proof cites, in order of first use."""
-        got = self.__dict__.get("_uses")
+        got = self._uses
         if got is None:
-            got = self.__dict__["_uses"] = list(dict.fromkeys(s.label for s in self.steps))
+            got = self._uses = list(dict.fromkeys(s.label for s in self.steps))
         return got
 
     def is_generated(self, label: str) -> bool:

@@ -18,8 +18,9 @@ from typing import Optional, Sequence
 
 from ..kernel.comments import COMMENT as _COMMENT, descriptions
 from ..syntax import Syntax
+from ..syntax.terms import printer as tree_printer
+from ..syntax.types import Term
 
-Term = tuple
 
 _TAG = re.compile(r"<[^>]*>")
 _T_TOKEN = re.compile(r"""/\*.*?\*/|"((?:[^"]|"")*)"|'((?:[^']|'')*)'|([^\s;+"']+)|(;)|(\+)""", re.S)
@@ -59,11 +60,7 @@ class Notation:
     def __init__(self, syn: Syntax, sources: Sequence[tuple[str, bytes]] = ()):
         self.syn = syn
         self.grammar = syn.grammar
-        try:
-            from ..syntax._terms import FastPrinter
-            self._printer = FastPrinter(syn.grammar)
-        except ImportError:  # pragma: no cover - build problem
-            self._printer = None
+        self._printer = tree_printer(syn.grammar)    # the selector's (kernel.engines)
         self.latexdef: dict[str, str] = {}
         self.unicodedef: dict[str, str] = {}
         self._comments: dict[str, tuple[int, int, int]] = {}   # label -> (file, start, end)
@@ -74,6 +71,8 @@ class Notation:
         self._text_cache: dict[tuple, str] = {}
         self._latex_cache: dict[int, str] = {}
         self._latex_terms: dict[tuple, str] = {}
+        #: quality.notation_words: the symbols that are words, made on first use
+        self.quality_words: Optional[frozenset] = None
 
     @classmethod
     def of(cls, syn: Syntax, sources: Sequence[tuple[str, bytes]] = ()) -> "Notation":

@@ -23,6 +23,7 @@ from typing import Optional
 
 import orjson
 
+from ..syntax.metrics import statement_length
 from .model import ProofDoc
 from .notation import Notation
 from .render import STYLES, lemma_order, render
@@ -141,10 +142,11 @@ class RecordMaker:
             "proof": {"compressed": doc.proof, "rpn": doc.rpn},
             "depth": doc.depth,
             "steps": len(doc.steps),
-            "length": len(doc.conclusion) + sum(len(t) for _, t in doc.hypotheses),
+            "length": statement_length([t for _, t in doc.hypotheses], doc.conclusion),
             "uses": doc.uses(),
             "lemmas": sorted(d.label for d in lemma_order(doc)),
             "restates": doc.restates,
+            "instance_of": doc.instance_of,
         }
 
     def _record_meta(self, doc: ProofDoc) -> dict:
@@ -161,6 +163,7 @@ class RecordMaker:
             "uses": " ".join(m["uses"]),
             "lemmas": " ".join(m["lemmas"]),
             "restates": m["restates"] or "",
+            "instance_of": m["instance_of"] or "",
         }
 
     def _renderings(self, doc: ProofDoc):
@@ -196,16 +199,16 @@ class RecordMaker:
 
     def _doc_json(self, doc: ProofDoc) -> str:
         """The theorem's theorem-file fields as JSON (without braces), once per doc."""
-        got = doc.__dict__.get("_meta_json")
+        got = doc._meta_json
         if got is None:
-            got = doc.__dict__["_meta_json"] = _dumps(self._doc_meta(doc))[1:-1]
+            got = doc._meta_json = _dumps(self._doc_meta(doc))[1:-1]
         return got
 
     def _record_json(self, doc: ProofDoc) -> str:
         """The theorem's record fields as JSON (without braces), once per doc."""
-        got = doc.__dict__.get("_record_json")
+        got = doc._record_json
         if got is None:
-            got = doc.__dict__["_record_json"] = _dumps(self._record_meta(doc))[1:-1]
+            got = doc._record_json = _dumps(self._record_meta(doc))[1:-1]
         return got
 
     def fact_line(self, doc: ProofDoc, role: str) -> str:
@@ -259,6 +262,7 @@ RECORD_SCHEMA: list[tuple[str, object]] = [
         ("uses", "string"),             # labels, space-separated
         ("lemmas", "string"),
         ("restates", "string"),
+        ("instance_of", "string"),      # deep --keep-instances: the assertion it instantiates
         ("database", "string"),
         ("database_sha256", "string"),
         ("generator", "string"),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import random
 from typing import Callable, Iterable
 
+from ..kernel.mmtext import block
 from .model import ProofDoc
 from .notation import Notation
 
@@ -43,9 +44,9 @@ def render(style: str, doc: ProofDoc, notation: Notation, rng: random.Random) ->
 def lemma_order(doc: ProofDoc) -> list[ProofDoc]:
     """The generated lemmas `doc` stands on, each after the lemmas it cites
     (computed once per doc: several styles ask)."""
-    got = doc.__dict__.get("_lemma_order")
+    got = doc._lemma_order
     if got is None:
-        got = doc.__dict__["_lemma_order"] = _lemma_order(doc)
+        got = doc._lemma_order = _lemma_order(doc)
     return got
 
 
@@ -74,20 +75,20 @@ def _lemma_order(doc: ProofDoc) -> list[ProofDoc]:
 
 
 # -- mm ------------------------------------------------------------------
+def _mm_text(doc: ProofDoc, notation: Notation) -> str:
+    tc = doc.typecode
+    return block(doc.label, notation.text(tc, doc.conclusion), doc.proof,
+                 [(lab, notation.text(tc, term)) for lab, term in doc.hypotheses],
+                 doc.disjoint, wrap=True)
+
+
 def mm_block(doc: ProofDoc, notation: Notation) -> str:
-    lines = ["${"]
-    for x, y in doc.disjoint:
-        lines.append(f"  $d {x} {y} $.")
-    for lab, term in doc.hypotheses:
-        lines.append(f"  {lab} $e {notation.text(doc.typecode, term)} $.")
-    lines.append(f"  {doc.label} $p {notation.text(doc.typecode, doc.conclusion)} $=")
-    lines.append(f"    {doc.proof} $.")
-    lines.append("$}")
-    return "\n".join(lines)
+    """The doc as a `${ $}` block (without the final line break)."""
+    return _mm_text(doc, notation)[:-1]
 
 
 def render_mm(doc: ProofDoc, notation: Notation, rng: random.Random) -> str:
-    return "\n".join(mm_block(d, notation) for d in lemma_order(doc) + [doc]) + "\n"
+    return "".join([_mm_text(d, notation) for d in lemma_order(doc) + [doc]])
 
 
 # -- steps ---------------------------------------------------------------
@@ -201,7 +202,7 @@ def _hier_proof(doc: ProofDoc, notation: Notation, indent: str, title: str) -> l
     for i in sorted(lemmas):
         name[i] = f"Lemma {len(name) + 1}"
         used = sorted(_hyps_below(doc, i, lemmas))
-        under = f" (from {', '.join(hyp_ref[h] for h in used)})" if used else ""
+        under = f" (from {', '.join(hyp_ref[-1 - h] for h in used)})" if used else ""
         lines.append(f"{indent}  {name[i]}: {notation.text(tc, doc.steps[i].term)}{under}")
         lines.extend(block(i, indent + "    "))
         lines.append("")

@@ -1,9 +1,10 @@
-"""`proofgen report DIR`: what a run made, as pictures and a short summary.
+"""What a run made, as pictures and a short summary (`proofgen report`).
 
-Reads the run's manifest, its theorem files (one row per shipped theorem:
-depth, steps, statement length, labels used) and its shards (tokens per
-record and style; up to `max_records` records, the rest of the totals from
-the manifest), and writes into DIR/report/ (or `out`):
+`figures` sums up what the run stage reads from a run folder (run/report.py):
+its manifest, its theorem files' rows (one per shipped theorem: depth,
+steps, statement length, labels used) and records of its shards (tokens
+per record and style; a sample, the totals from the manifest); `draw`
+writes into a folder:
 
     depth.png, steps.png, length.png   histograms over the shipped theorems
     tokens.png                         tokens per style (totals, per record)
@@ -14,60 +15,24 @@ Pictures are drawn with matplotlib's Agg backend: no display needed.
 """
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 import numpy as np
-
-import zstandard
-
-from .shards import read_lines
 
 #: the most cited assertions drawn in assertions.png
 TOP_ASSERTIONS = 30
 
 
-class ReportError(ValueError):
-    pass
-
-
-def _run_files(run_dir: str, manifest: dict, key: str) -> list[str]:
-    return [os.path.join(run_dir, e["path"]) for e in manifest.get(key, [])]
-
-
-def _rows(paths: list[str], limit: int = 0):
-    """JSON rows of zstd JSON-lines files, at most `limit` (0: all)."""
-    n = 0
-    for path in paths:
-        try:
-            for line in read_lines(path):
-                if not line.strip():
-                    continue
-                yield json.loads(line)
-                n += 1
-                if limit and n >= limit:
-                    return
-        except (OSError, ValueError, zstandard.ZstdError) as exc:
-            raise ReportError(f"{path}: cannot be read ({exc})") from None
-
-
-def collect(run_dir: str, max_records: int = 200_000,
+def figures(manifest: dict, theorem_rows: Iterable[dict], records: Iterable[dict],
             progress: Optional[Callable[[str], None]] = None) -> dict:
-    """The figures the report shows."""
-    path = os.path.join(run_dir, "manifest.json")
-    try:
-        with open(path) as f:
-            manifest = json.load(f)
-    except FileNotFoundError:
-        raise ReportError(f"{run_dir} is not a finished run (no manifest.json)") from None
-    except (OSError, ValueError) as exc:
-        raise ReportError(f"{path}: cannot be read ({exc})") from None
+    """The figures the report shows: from the theorem files' rows (lemma
+    rows are skipped) and the records given (all, or a sample)."""
     depth, steps, length = [], [], []
     used: Counter = Counter()
     generated_used: Counter = Counter()
-    for row in _rows(_run_files(run_dir, manifest, "theorem_files")):
+    for row in theorem_rows:
         if row.get("role") != "theorem":
             continue
         depth.append(row["depth"])
@@ -80,7 +45,7 @@ def collect(run_dir: str, max_records: int = 200_000,
             progress(f"{len(depth):,} theorems read")
     per_record: dict[str, list[int]] = {}
     read = 0
-    for rec in _rows(_run_files(run_dir, manifest, "shards"), max_records):
+    for rec in records:
         meta = rec["metadata"]
         per_record.setdefault(meta["style"], []).append(meta["tokens"])
         read += 1
@@ -164,11 +129,9 @@ def _summary(values: np.ndarray) -> str:
             f"(mean {values.mean():.1f})")
 
 
-def write_report(run_dir: str, out: Optional[str] = None, max_records: int = 200_000,
-                 progress: Optional[Callable[[str], None]] = None) -> str:
-    """Write the pictures and report.md; returns the report's path."""
-    data = collect(run_dir, max_records, progress)
-    out = out or os.path.join(run_dir, "report")
+def draw(data: dict, out: str, name: str) -> str:
+    """Write the pictures and report.md of `figures` into `out` (the run
+    called `name`); returns the report's path."""
     os.makedirs(out, exist_ok=True)
     pictures = [
         ("depth.png", "Proof depth", lambda p: _histogram(
@@ -187,7 +150,7 @@ def write_report(run_dir: str, out: Optional[str] = None, max_records: int = 200
     dd = m.get("dedup", {})
     theorems = len(data["depth"])
     lines = [
-        f"# proofgen run: {os.path.basename(os.path.abspath(run_dir))}",
+        f"# proofgen run: {name}",
         "",
         f"- database: `{m.get('database')}` (sha256 `{str(m.get('database_sha256'))[:16]}…`)",
         f"- generator: `{gen.get('generator')}`, seed {gen.get('seed')}, "

@@ -302,6 +302,17 @@ cdef class ProofWriter:
             self.hyp_numbers = None
         return mand, labels, letters
 
+    def encode_numbers(self, numbers):
+        """The letters of step numbers >= 1 (and `Z` for 0), written by the
+        loop `metamath_proof` uses: tests hold it to the Python encoder
+        (`kernel.mmtext.encode_number`), which is the reference."""
+        self.raw.n = 0
+        for n in numbers:
+            if n < 0 or n > 0x7fffffff:
+                raise ValueError(f"step number {n} out of range")
+            self.raw.push(<int32_t> n)
+        return self._letters(0)
+
     cdef str _letters(self, Py_ssize_t base):
         cdef _Ints raw = self.raw
         cdef Py_ssize_t i, k, cap = 8 * raw.n + 8, pos = 0
@@ -421,7 +432,7 @@ cdef class Replayer:
                     else:
                         k = num - nframe - nlabels - 1
                         if k >= len(saved):
-                            raise IndexError("list index out of range")
+                            return None     # no such saved step (the reference: the same)
                         values.append(saved[k])
                         self.kinds.push(self.saved_kinds.data[k])
                         r = 1
@@ -430,7 +441,7 @@ cdef class Replayer:
                         return None
                 elif ch == "Z":
                     if not values:
-                        raise IndexError("list index out of range")
+                        return None         # Z on an empty stack
                     saved.append(values[len(values) - 1])
                     self.saved_kinds.push(self.kinds.data[self.kinds.n - 1])
                 elif ch == "?":
@@ -564,19 +575,8 @@ cdef class DisjointFinder:
         self.assertions = assertions
 
     cdef tuple _slots(self, a):
-        d = a.__dict__
-        slots = d.get("_disjoint_slots")
-        if slots is not None:
-            return <tuple> slots
-        index = {}
-        k = 0
-        for kind, x in a.frame:
-            if kind == "f":
-                index[x] = k
-                k += 1
-        slots = tuple((index.get(x, -1), index.get(y, -1)) for x, y in a.disjoint)
-        d["_disjoint_slots"] = (k, slots)
-        return d["_disjoint_slots"]
+        # a declared cached property of `context.Assertion`: made once
+        return <tuple> a.disjoint_slots
 
     def needed(self, steps, extra=None):
         """The `$d` pairs `steps` need, or None (see `disjoint_needed`)."""
@@ -655,6 +655,8 @@ cdef class ExtractLoop:
         self.ctx = ex.ctx
         self.logical_steps = logical_steps
         self.disjoint_needed = disjoint_needed
+        if tuple(step_class._fields) != ("label", "floats", "premises", "term", "typecode"):
+            raise TypeError("ExtractLoop makes Steps field by field: update `_step`")
         self.step_class = step_class
         self.theorem_class = theorem_class
         self.assertion_class = assertion_class
@@ -671,12 +673,8 @@ cdef class ExtractLoop:
         self.float_position = self.ctx.float_position
 
     cdef object _step(self, label, floats, premises):
-        s = self.step_class.__new__(self.step_class)
-        d = s.__dict__
-        d["label"] = label
-        d["floats"] = floats
-        d["premises"] = premises
-        return s
+        # a Step (a named tuple) made without its Python-level __new__
+        return tuple.__new__(self.step_class, (label, floats, premises, None, ""))
 
     cdef object _instance(self, lemma, conclusion, list hyps, list sources):
         match = self.match
@@ -880,7 +878,6 @@ def new_theorem(ctx, writer, thm, extra, new_theorem_class):
     cdef Py_ssize_t i, n
     cdef tuple hyps = thm.hypotheses
     cdef list hyp_labels, hyp_texts
-    cdef dict cd
     label = thm.label
     n = len(hyps)
     hyp_labels = ["%s.%d" % (label, i + 1) for i in range(n)]
@@ -897,12 +894,11 @@ def new_theorem(ctx, writer, thm, extra, new_theorem_class):
     text = printer.text if printer is not None else ctx.text
     concl = text(tc, thm.conclusion)
     hyp_texts = []
-    cd = ctx.__dict__
     for i in range(n):
         # `theorem._hypothesis_text`: remembered, the memo renewed past 100,000
-        memo = cd.get("_hypothesis_texts")
-        if memo is None or len(memo) > 100_000:
-            memo = cd["_hypothesis_texts"] = {}
+        memo = ctx.hypothesis_texts
+        if len(memo) > 100_000:
+            memo = ctx.hypothesis_texts = {}
         t = hyps[i]
         key = (tc, t)
         s = memo.get(key)

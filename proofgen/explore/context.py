@@ -16,8 +16,8 @@ from typing import Optional, Sequence
 from ..kernel import Database
 from ..kernel.comments import discouraged
 from ..syntax import Syntax, term_kit
-
-Term = tuple
+from ..syntax.terms import printer as tree_printer
+from ..syntax.types import Term
 
 
 @dataclass(frozen=True)
@@ -32,16 +32,25 @@ class Assertion:
     disjoint: frozenset = frozenset()
     kind: str = "a"              # "a" axiom, "p" theorem, "g" generated
     position: int = 0            # database order (generated: after the database)
+    # the frame's $e trees and $f variables, in order: generators and
+    # renderers ask often; computed from `frame` unless the maker knows them
+    essentials: Optional[list] = field(default=None, compare=False, repr=False)
+    floats: Optional[list] = field(default=None, compare=False, repr=False)
 
-    # computed once per assertion (generators and renderers ask often);
-    # cached_property writes the instance dict, so it works on frozen classes
-    @cached_property
-    def essentials(self) -> list[Term]:
-        return [x for k, x in self.frame if k == "e"]
+    def __post_init__(self):
+        if self.essentials is None:
+            object.__setattr__(self, "essentials", [x for k, x in self.frame if k == "e"])
+        if self.floats is None:
+            object.__setattr__(self, "floats", [x for k, x in self.frame if k == "f"])
 
     @cached_property
-    def floats(self) -> list[int]:
-        return [x for k, x in self.frame if k == "f"]
+    def disjoint_slots(self) -> tuple[int, tuple]:
+        """(number of float slots, each `$d` pair as a pair of float slots,
+        -1 for a variable not in the frame): what `_theorem.DisjointFinder`
+        substitutes through, made once per assertion."""
+        index = {v: k for k, v in enumerate(self.floats)}
+        pairs = tuple((index.get(x, -1), index.get(y, -1)) for x, y in self.disjoint)
+        return len(self.floats), pairs
 
 
 @dataclass
@@ -57,7 +66,7 @@ class Context:
     known: dict[int, str] = field(default_factory=dict)
     usage: dict[str, int] = field(default_factory=dict)  # citations in the database's proofs
     sha256: str = ""   # of the database's files as read, before anything is generated
-    printer: object = None        # the C printer, when built
+    printer: object = None        # the tree printer (`syntax.terms.printer`)
     rule_labels: list = field(default_factory=list)
     files: list = field(default_factory=list)
     float_labels: set[str] = field(default_factory=set)
@@ -69,15 +78,24 @@ class Context:
     #: changing their proof ("proof"): label -> marks (set.mm's conventions)
     discouraged: dict[str, frozenset] = field(default_factory=dict)
 
+    # accelerators and memos, made on first use by the functions named
+    #: extract.logical_steps, theorem.disjoint_needed, theorem._writer
+    replayer: object = field(default=None, repr=False, compare=False)
+    disjoint_finder: object = field(default=None, repr=False, compare=False)
+    proof_writer: object = field(default=None, repr=False, compare=False)
+    #: theorem._hypothesis_text (and `_theorem.new_theorem`): (typecode, tree) -> text
+    hypothesis_texts: dict = field(default_factory=dict, repr=False, compare=False)
+    #: deep's tautology test: rule id -> connective
+    deep_connectives: Optional[dict] = field(default=None, repr=False, compare=False)
+    #: run.documents.normal_proof: tree -> (syntax proof text, size); label -> frame kinds
+    rpn_terms: dict = field(default_factory=dict, repr=False, compare=False)
+    rpn_frames: dict = field(default_factory=dict, repr=False, compare=False)
+
     @classmethod
     def of(cls, db: Database, syn: Optional[Syntax] = None) -> "Context":
         syn = syn or Syntax.of(db)
         ctx = cls(db, syn, term_kit(syn.grammar))
-        try:
-            from ..syntax._terms import FastPrinter
-            ctx.printer = FastPrinter(syn.grammar)
-        except ImportError:  # pragma: no cover - build problem
-            ctx.printer = None
+        ctx.printer = tree_printer(syn.grammar)
         ctx.rule_labels = [r.label for r in syn.grammar.rules]
         ctx.syntax_rules = {lab: r for lab, r in syn.grammar.rule_index.items()
                             if lab not in syn.grammar.excluded}

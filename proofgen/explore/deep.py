@@ -25,18 +25,29 @@ One round (as AlphaGeometry does for geometry):
     emitted, in derivation order, each citing the round's earlier emitted
     facts as lemmas.
 
+A theorem that is a substitution instance of a database assertion whose
+hypotheses it includes (`novelty.py`) is dropped, or with
+`keep_instances` emitted with `meta["instance_of"]`.
+
+`_saturate` and `_apply` (and the tautology test) are the reference; their
+C twin in `_deep.pyx` runs by default (`kernel.engines` pairs
+`explore.deep_saturate` and `explore.deep_tautology`) and derives the same
+facts from the same random numbers.
+
 Everything is a pure function of (context, config, seed, unit).
 """
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..kernel import engines
+from ..syntax.types import Term
 from .context import Assertion, Context, canonical_statement, statement_hash
 from .theorem import Step, Theorem, as_assertion, disjoint_needed, theorem_label
 
-Term = tuple
 
 #: syntax rules that count as propositional (set.mm's and iset.mm's names):
 #: a theorem whose statement uses any other syntax rule is non-propositional
@@ -70,15 +81,39 @@ class DeepConfig:
     pool: int = 600                 # derived facts per round at most
     emit: int = 150                 # theorems emitted per round at most
     min_depth: int = 8              # shallower facts are not emitted
-    candidates: int = 6             # library assertions tried per open hypothesis
+    candidates: int = 2             # library assertions tried per open hypothesis
+    window: int = 12                # round facts tried per open hypothesis
+    recent: float = 2.5             # mean distance from the latest fact of 3 drivers in 4
+    max_share: float = 1.0          # a rule is not applied while it has more than this
+                                    # share of the unit's citations and 20 of them (1: off)
+    max_rule_hypotheses: int = 0    # rules with more hypotheses are not applied (0: any)
     per_round: int = 3              # applications of one rule per round at most
                                     # (more when the library has few rules)
     drop_tautologies: bool = True   # not emitted: true without their hypotheses
     size_weight: float = 0.5        # emit by flattened steps / symbols ** size_weight
+    draws: int = 2                  # a rule is the least used of this many draws
+    instances: bool = True          # look for theorems that are instances of a database
+                                    # assertion whose hypotheses they include (`novelty.py`)
+    keep_instances: bool = False    # emit them (flagged `instance_of`) instead of dropping
+    engine: str = ""                # saturation loop and tautology test: "cython"
+                                    # (`_deep.pyx`), "python", or "" (`kernel.engines` picks)
 
 
 #: symbols of a statement's constant prefix the rule index keys on
 PREFIX = 4
+
+
+def _keyed(index: dict, term: Term) -> list:
+    """The nonempty lists of `index` under the prefixes of `term`'s
+    constant prefix: what may match or unify with it."""
+    out = []
+    for k in range(1, PREFIX + 1):
+        if k > len(term) or term[k - 1] < 0:
+            break
+        x = index.get(term[:k])
+        if x:
+            out.append(x)
+    return out
 
 
 def _prefix(t: Term) -> Term:
@@ -101,6 +136,46 @@ class _Fact:
     hyps: frozenset = frozenset()   # premises reached
 
 
+_LIBRARIES: dict = {}
+
+
+def _library(ctx: Context, labels: list[str], config: DeepConfig) -> tuple:
+    """(typecode, rules, seeds, by_hyp_head, var_hyp, axioms_by_head) of a
+    library: made once per process for each (context, labels, limits) and
+    shared by the units (nothing changes them)."""
+    key = (id(ctx), tuple(labels), config.max_hypotheses, config.max_rule_hypotheses)
+    got = _LIBRARIES.get(key)
+    if got is not None and got[0] is ctx:
+        return got[1]
+    tcs = [ctx.assertions[x].typecode for x in labels]
+    typecode = "|-" if "|-" in tcs else max(set(tcs), key=tcs.count)
+    rules, seeds, var_hyp = [], [], []
+    by_hyp_head: dict = {}
+    axioms_by_head: dict = {}
+    for lab in labels:
+        a = ctx.assertions[lab]
+        if a.typecode != typecode:
+            continue
+        if a.essentials:
+            if len(a.essentials) <= config.max_hypotheses:
+                seeds.append(a)
+            if config.max_rule_hypotheses and len(a.essentials) > config.max_rule_hypotheses:
+                continue
+            rules.append(a)
+            for k, h in enumerate(a.essentials):
+                if h[0] < 0:
+                    var_hyp.append((a, k, a.label))
+                else:
+                    by_hyp_head.setdefault(_prefix(h), []).append((a, k, a.label))
+        elif a.conclusion and a.conclusion[0] >= 0:
+            axioms_by_head.setdefault(_prefix(a.conclusion), []).append(a)
+    out = (typecode, rules, seeds, by_hyp_head, var_hyp, axioms_by_head)
+    if len(_LIBRARIES) > 8:
+        _LIBRARIES.clear()
+    _LIBRARIES[key] = (ctx, out)
+    return out
+
+
 @dataclass
 class Deep:
     ctx: Context
@@ -109,10 +184,10 @@ class Deep:
     rules: list = field(default_factory=list)            # assertions with $e
     seeds: list = field(default_factory=list)            # assertions with 1..max $e
     #: constant prefix (up to the first variable, at most PREFIX symbols) of
-    #: a rule's hypothesis -> [(rule, slot)]; of a hypothesis-free
+    #: a rule's hypothesis -> [(rule, slot, rule's label)]; of a hypothesis-free
     #: assertion's conclusion -> [assertion]
     by_hyp_head: dict = field(default_factory=dict)
-    var_hyp: list = field(default_factory=list)          # [(rule, slot)] var-headed hyp
+    var_hyp: list = field(default_factory=list)          # [(rule, slot, label)] var-headed hyp
     axioms_by_head: dict = field(default_factory=dict)
     seen: set = field(default_factory=set)
     generated: dict = field(default_factory=dict)        # label -> Assertion
@@ -124,34 +199,31 @@ class Deep:
     typecode: str = "|-"
     tautologies: int = 0        # facts not emitted: true without their hypotheses
     used: dict = field(default_factory=dict)    # label -> applications in this unit
+    used_total: int = 0                         # the sum of `used`
     var_rate: float = 0.2       # chance a rule with a variable hypothesis is a choice
+    renamed: dict = field(default_factory=dict)     # `_renamed`, `_renamed_lemma`
+    novelty: object = None      # `novelty.InstanceIndex` (with `DeepConfig.instances`)
+    instances: int = 0          # theorems found to be instances of a database assertion
+    float_types: dict = field(default_factory=dict)  # label -> its floats' types
 
     @classmethod
     def start(cls, ctx: Context, config: DeepConfig, labels: list[str], seed: int,
               unit: int = 0, excluded_hashes=()) -> "Deep":
         d = cls(ctx, config, random.Random(f"deep:{seed}:{unit}"))
         d.excluded = set(excluded_hashes)
-        tcs = [ctx.assertions[x].typecode for x in labels]
-        d.typecode = "|-" if "|-" in tcs else max(set(tcs), key=tcs.count)
-        for lab in labels:
-            a = ctx.assertions[lab]
-            if a.typecode != d.typecode:
-                continue
-            d.seen.add(statement_hash(ctx, a.essentials, a.conclusion))
-            if a.essentials:
-                d.rules.append(a)
-                if len(a.essentials) <= config.max_hypotheses:
-                    d.seeds.append(a)
-                for k, h in enumerate(a.essentials):
-                    if h[0] < 0:
-                        d.var_hyp.append((a, k))
-                    else:
-                        d.by_hyp_head.setdefault(_prefix(h), []).append((a, k))
-            elif a.conclusion and a.conclusion[0] >= 0:
-                d.axioms_by_head.setdefault(_prefix(a.conclusion), []).append(a)
+        lib = _library(ctx, labels, config)
+        d.typecode, d.rules, d.seeds, d.by_hyp_head, d.var_hyp, d.axioms_by_head = lib
+        # every database assertion is known already (`Context.known`: the
+        # same canonical hash), not only the library's
+        d.seen = set(ctx.known)
         if not d.seeds:
             raise ValueError("library has no assertion with hypotheses to take premises from")
+        if config.instances:
+            from .novelty import InstanceIndex
+            d.novelty = InstanceIndex.of(ctx, d.typecode)
         return d
+
+    _keyed_levels = staticmethod(_keyed)
 
     # -- helpers ------------------------------------------------------------
     def _temp(self, type_: int, k: int) -> int:
@@ -178,9 +250,9 @@ class Deep:
     # -- one round ------------------------------------------------------------
     def round(self) -> list[Theorem]:
         self.rounds += 1
-        ctx, cfg, rng, kit = self.ctx, self.config, self.rng, self.ctx.kit
-        g = ctx.syn.grammar
-        seed = rng.choice(self.seeds)
+        g = self.ctx.syn.grammar
+        rnd = self.rng.random
+        seed = self.seeds[int(rnd() * len(self.seeds))]
         premises = list(dict.fromkeys(seed.essentials))
         rigid: set[int] = set()
         for h in premises:
@@ -193,123 +265,179 @@ class Deep:
         by_head: dict[int, list[int]] = {}
         for i, h in enumerate(premises):
             by_head.setdefault(h[0], []).append(i)
-        derived = 0
+        SATURATE.choose(self.config.engine or None)(self, facts, index, by_head, rigid, by_type)
+        return self._emit(premises, facts)
+
+    def _saturate(self, facts, index, by_head, rigid, by_type) -> None:
+        """Forward chaining from the round's premises (`facts`) to the
+        budget: new facts appended to `facts` (and `index`, `by_head`).
+        `_deep.saturate` is the same loop in C (tests hold them to the
+        same facts); the random stream is drawn from `rng.random` only,
+        in the same order by both."""
+        cfg = self.config
+        rnd = self.rng.random
         used = self.used
         in_round: dict = {}
         cap = max(cfg.per_round, cfg.pool // len(self.rules))
         keyed: dict = {}        # fact -> its levels of the rule index
+        fixed = {v: (v,) for v in rigid}        # match: rigid variables stay put
+        derived = 0
         for _ in range(cfg.steps):
             if derived >= cfg.pool:
                 break
             self.attempts += 1
             # the driver: biased to the latest (deepest) facts
             n = len(facts)
-            i = n - 1 - min(n - 1, int(rng.expovariate(1.0) * 2.5)) if rng.random() < 0.75 \
-                else rng.randrange(n)
+            if rnd() < 0.75:
+                i = n - 1 - min(n - 1, int(-math.log(1.0 - rnd()) * cfg.recent))
+            else:
+                i = int(rnd() * n)
             f = facts[i]
             # a level of the prefix index, then a rule in it: specific
             # hypotheses (long constant prefixes) are few but likely to match
             levels = keyed.get(i)
             if levels is None:
-                levels = keyed[i] = self._keyed(self.by_hyp_head, f.term)
-            if rng.random() < self.var_rate or not levels:
+                levels = keyed[i] = _keyed(self.by_hyp_head, f.term)
+            if rnd() < self.var_rate or not levels:
                 levels = levels + [self.var_hyp]
-            opts = levels[int(rng.random() * len(levels))]
+            opts = levels[int(rnd() * len(levels))]
             if not opts:
                 continue
-            # the less used of two draws: spreads citations over the library
-            rnd = rng.random
-            rule, slot = opts[int(rnd() * len(opts))]
-            other = opts[int(rnd() * len(opts))]
-            if used.get(other[0].label, 0) < used.get(rule.label, 0):
-                rule, slot = other
-            if in_round.get(rule.label, 0) >= cap:
+            # the least used of `draws` draws: spreads citations over the library
+            rule, slot, label = opts[int(rnd() * len(opts))]
+            best = used.get(label, 0)
+            for _d in range(1, cfg.draws):
+                other = opts[int(rnd() * len(opts))]
+                u = used.get(other[2], 0)
+                if u < best:
+                    (rule, slot, label), best = other, u
+            if in_round.get(label, 0) >= cap or best > cfg.max_share * self.used_total + 20:
                 continue
-            new = self._apply(rule, slot, i, facts, by_head, rigid, by_type, {})
+            new = self._apply(rule, slot, i, facts, by_head, rigid, fixed, by_type)
             if new is None:
                 continue
             term, prem, floats = new
             if term in index or len(term) > cfg.max_symbols:
                 continue
-            used[rule.label] = used.get(rule.label, 0) + 1
-            in_round[rule.label] = in_round.get(rule.label, 0) + 1
-            for p in prem:
-                if p[0] == "l":
-                    used[p[1]] = used.get(p[1], 0) + 1
-            depth = 1 + max((facts[p[1]].depth for p in prem if p[0] == "f"), default=0)
-            node = len(facts)
-            steps = {node}
+            depth = 0
             hyps: set = set()
+            steps = set()
             for p in prem:
                 if p[0] == "f":
-                    steps |= facts[p[1]].steps
-                    hyps |= facts[p[1]].hyps
+                    fp = facts[p[1]]
+                    if fp.depth > depth:
+                        depth = fp.depth
+                    steps |= fp.steps
+                    hyps |= fp.hyps
                 else:
                     steps.add(("l", p[1], p[2]))
             if len(hyps) > cfg.max_hypotheses:
                 continue
+            used[label] = used.get(label, 0) + 1
+            in_round[label] = in_round.get(label, 0) + 1
+            self.used_total += 1
+            for p in prem:
+                if p[0] == "l":
+                    used[p[1]] = used.get(p[1], 0) + 1
+                    self.used_total += 1
+            node = len(facts)
+            steps.add(node)
             index[term] = node
-            facts.append(_Fact(term, depth, (rule.label, floats, tuple(prem)), -1,
+            facts.append(_Fact(term, depth + 1, (label, floats, tuple(prem)), -1,
                                frozenset(steps), frozenset(hyps)))
             if term[0] >= 0:
                 by_head.setdefault(term[0], []).append(node)
             derived += 1
-        return self._emit(premises, facts)
 
-    def _apply(self, rule: Assertion, slot: int, driver: int, facts, by_head, rigid, by_type,
-               counter):
+    def _renamed(self, a: Assertion) -> tuple:
+        """`a` renamed apart as the first assertion of an application: (its
+        renaming, hypotheses, conclusion, the temporaries it took per type).
+        The same every time, so kept."""
+        r = self.renamed.get(a.label)
+        if r is None:
+            counter: dict = {}
+            ren = self._rename(a, counter)
+            sub = self.ctx.kit.substitute
+            r = (ren, [sub(h, ren) for h in a.essentials], sub(a.conclusion, ren), counter)
+            self.renamed[a.label] = r
+        return r
+
+    def _renamed_lemma(self, a: Assertion, counter: dict) -> tuple:
+        """A hypothesis-free `a` renamed apart after what `counter` says the
+        application has taken: (renaming, conclusion, temporaries taken per
+        type), kept per (label, what was taken of its types)."""
+        types = self.float_types.get(a.label)
+        if types is None:
+            variables = self.ctx.syn.grammar.variables
+            types = self.float_types[a.label] = tuple(sorted({variables[-1 - v].type
+                                                               for v in a.floats}))
+        key = (a.label, tuple([counter.get(t, 0) for t in types]))
+        r = self.renamed.get(key)
+        if r is None:
+            c = {t: counter.get(t, 0) for t in types}
+            ren = self._rename(a, c)
+            r = (ren, self.ctx.kit.substitute(a.conclusion, ren),
+                 [(t, c[t]) for t in types])
+            self.renamed[key] = r
+        return r
+
+    def _apply(self, rule: Assertion, slot: int, driver: int, facts, by_head, rigid, fixed,
+               by_type):
         """Apply `rule` with hypothesis `slot` on fact `driver`: (conclusion,
         premises, floats) or None."""
-        ctx, kit, rng = self.ctx, self.ctx.kit, self.rng
-        g = ctx.syn.grammar
+        kit, rnd = self.ctx.kit, self.rng.random
+        g = self.ctx.syn.grammar
         # the driver first, on the rule as it is (most attempts end here):
         # the fact's variables are constants to `match`
         m0 = kit.match(rule.essentials[slot], facts[driver].term)
         if m0 is None:
             return None
-        ren = self._rename(rule, counter)
-        hyps = [kit.substitute(h, ren) for h in rule.essentials]
-        fixed = {v: (v,) for v in rigid}        # match: rigid variables stay put
+        ren, hyps, concl, counter = self._renamed(rule)
+        counter = dict(counter)
         s = {ren[v][0]: t for v, t in m0.items()}
         s.update(fixed)
         prem: list = [None] * len(hyps)
         prem[slot] = ("f", driver)
         order = [k for k in range(len(hyps)) if k != slot]
-        rng.shuffle(order)
+        window = self.config.window
+        for x in range(len(order) - 1, 0, -1):      # shuffled
+            y = int(rnd() * (x + 1))
+            order[x], order[y] = order[y], order[x]
         for k in order:
             goal = kit.substitute(hyps[k], s)
             found = None
             cands = by_head.get(goal[0], ()) if goal[0] >= 0 else range(len(facts))
-            if len(cands) > 12:     # 12 in a row from a random start
-                o = rng.randrange(len(cands))
-                cands = [cands[(o + x) % len(cands)] for x in range(12)]
+            nc = len(cands)
+            if nc > window:     # `window` in a row from a random start
+                o = int(rnd() * nc)
+                cands = [cands[(o + x) % nc] for x in range(window)]
             for j in cands:
-                m = kit.match(goal, facts[j].term, {**s, **fixed})
+                m = kit.match(goal, facts[j].term, s)
                 if m is not None:
                     found, s = ("f", j), m
                     break
             if found is None and goal[0] >= 0:
-                levels = self._keyed(self.axioms_by_head, goal)
+                levels = _keyed(self.axioms_by_head, goal)
                 if levels:
-                    s = self._resolve(s)
-                for _ in range(self.config.candidates if levels else 0):
-                    lib = levels[rng.randrange(len(levels))]
-                    a = lib[rng.randrange(len(lib))]
-                    b = lib[rng.randrange(len(lib))]
-                    if self.used.get(b.label, 0) < self.used.get(a.label, 0):
-                        a = b
-                    aren = self._rename(a, counter)
-                    u = self._unify_rigid(goal, kit.substitute(a.conclusion, aren), s, rigid)
-                    if u is not None:
-                        s = u
-                        found = ("l", a.label, aren)
-                        break
+                    for _ in range(self.config.candidates):
+                        lib = levels[int(rnd() * len(levels))]
+                        a = lib[int(rnd() * len(lib))]
+                        b = lib[int(rnd() * len(lib))]
+                        if self.used.get(b.label, 0) < self.used.get(a.label, 0):
+                            a = b
+                        aren, aconcl, took = self._renamed_lemma(a, counter)
+                        u = self._unify_rigid(goal, aconcl, s, rigid)
+                        if u is not None:
+                            s = u
+                            found = ("l", a.label, aren)
+                            counter.update(took)
+                            break
             if found is None:
                 return None
             prem[k] = found
         s = self._resolve(s)
         # free variables of the conclusion: rigid ones of the same type
-        concl = kit.substitute(kit.substitute(rule.conclusion, ren), s)
+        concl = kit.substitute(concl, s)
         fill = {}
         for n in concl:
             if n < 0 and n not in rigid and n not in fill:
@@ -317,33 +445,23 @@ class Deep:
                 pool = by_type.get(ty)
                 if not pool:
                     return None
-                fill[n] = (pool[rng.randrange(len(pool))],)
+                fill[n] = (pool[int(rnd() * len(pool))],)
+        sub = kit.substitute
         if fill:
-            s = {v: kit.substitute(t, fill) for v, t in s.items()}
-            s.update(fill)
-            concl = kit.substitute(concl, fill)
-        floats = tuple(kit.substitute(ren[v], s) for v in rule.floats)
+            # (renamings map variables to variables: `fill` after `s`)
+            concl = sub(concl, fill)
+            floats = tuple([sub(sub(ren[v], s), fill) for v in rule.floats])
+        else:
+            floats = tuple([sub(ren[v], s) for v in rule.floats])
         out = []
         for p in prem:
             if p[0] == "l":
-                a = ctx.assertions[p[1]]
-                out.append(("l", p[1], tuple(kit.substitute(p[2][v], s) for v in a.floats)))
+                a = self.ctx.assertions[p[1]]
+                out.append(("l", p[1], tuple([sub(sub(p[2][v], s), fill) if fill else
+                                              sub(p[2][v], s) for v in a.floats])))
             else:
                 out.append(p)
         return concl, out, floats
-
-    @staticmethod
-    def _keyed(index: dict, term: Term) -> list:
-        """The nonempty lists of `index` under the prefixes of `term`'s
-        constant prefix: what may match or unify with it."""
-        out = []
-        for k in range(1, PREFIX + 1):
-            if k > len(term) or term[k - 1] < 0:
-                break
-            x = index.get(term[:k])
-            if x:
-                out.append(x)
-        return out
 
     def _resolve(self, s: dict) -> dict:
         """`s` made idempotent: `match` binds variables that earlier
@@ -464,11 +582,20 @@ class Deep:
         disjoint = disjoint_needed(ctx, steps, self.generated)
         if disjoint is None:
             return None
+        inst = self.novelty.instance_of(chyps, cconcl, disjoint) \
+            if self.novelty is not None else None
+        if inst is not None:
+            self.instances += 1
+            if not self.config.keep_instances:
+                self.seen.add(key)
+                return None
         self.seen.add(key)
         thm = Theorem(self._typecode(), tuple(chyps), cconcl, tuple(steps), disjoint, f.depth,
                       "deep", label=theorem_label(ctx, key, chyps, cconcl, disjoint), hash=key,
                       restates=ctx.known.get(key))
         thm.meta["flat_steps"] = len(f.steps)
+        if inst is not None:
+            thm.meta["instance_of"] = inst
         a = as_assertion(ctx, thm, self.next_position)
         self.next_position += 1
         self.generated[thm.label] = a
@@ -482,47 +609,61 @@ class Deep:
         """Whether `term` is a propositional tautology, its maximal
         non-propositional subterms (and wff variables) taken as atoms:
         every atom a bit mask over all assignments, evaluated at once."""
-        ops = self.ctx.__dict__.get("_deep_connectives")
+        ops = self.ctx.deep_connectives
         if ops is None:
             ops = {r: lab for lab, r in self.ctx.syntax_rules.items() if lab in _TRUTH}
-            self.ctx.__dict__["_deep_connectives"] = ops
-        from ..syntax.terms import children
-        g = self.ctx.syn.grammar
-        atoms: dict = {}
-
-        def collect(t):
-            if t[0] >= 0 and t[0] in ops:
-                for c in children(g, t):
-                    collect(c)
-            else:
-                atoms.setdefault(t, len(atoms))
-
-        collect(term)
-        n = len(atoms)
-        if n > 12:
-            return False
-        rows = 1 << n
-        full = (1 << rows) - 1
-        masks = {}
-        for t, k in atoms.items():   # atom k is true in rows whose bit k is set
-            half = 1 << k            # blocks of `half` zeros then `half` ones, repeated
-            block = ((1 << half) - 1) << half
-            masks[t] = block * full // ((1 << (2 * half)) - 1)
-
-        def ev(t):
-            if t in masks:
-                return masks[t]
-            lab = ops[t[0]]
-            a = [ev(c) for c in children(g, t)]
-            return _TRUTH[lab](full, *a)
-
-        return ev(term) == full
+            self.ctx.deep_connectives = ops
+        return TAUTOLOGY.choose(self.config.engine or None)(self.ctx, ops, term)
 
     def _typecode(self) -> str:
         return self.typecode
 
     def forget(self, label: str) -> None:
         self.generated.pop(label, None)
+
+
+def _tautology_reference(ctx: Context, ops: dict, term: Term) -> bool:
+    """`Deep._tautology` in plain Python (`_deep.tautology` is the same in C)."""
+    from ..syntax.terms import children
+    g = ctx.syn.grammar
+    atoms: dict = {}
+
+    def collect(t):
+        if t[0] >= 0 and t[0] in ops:
+            for c in children(g, t):
+                collect(c)
+        else:
+            atoms.setdefault(t, len(atoms))
+
+    collect(term)
+    n = len(atoms)
+    if n > 12:
+        return False
+    rows = 1 << n
+    full = (1 << rows) - 1
+    masks = {}
+    for t, k in atoms.items():   # atom k is true in rows whose bit k is set
+        half = 1 << k            # blocks of `half` zeros then `half` ones, repeated
+        block = ((1 << half) - 1) << half
+        masks[t] = block * full // ((1 << (2 * half)) - 1)
+
+    def ev(t):
+        if t in masks:
+            return masks[t]
+        lab = ops[t[0]]
+        a = [ev(c) for c in children(g, t)]
+        return _TRUTH[lab](full, *a)
+
+    return ev(term) == full
+
+
+SATURATE = engines.pair(
+    "explore.deep_saturate", Deep._saturate, "proofgen.explore._deep", "saturate",
+    agreement=("tests/test_deep.py::test_cython_saturation_derives_what_the_python_reference_derives",
+               "tests/test_deep.py::test_cython_saturation_agrees_on_set_mm"))
+TAUTOLOGY = engines.pair(
+    "explore.deep_tautology", _tautology_reference, "proofgen.explore._deep", "tautology",
+    agreement=("tests/test_deep.py::test_tautology_engines_agree",))
 
 
 def uses_non_propositional(ctx: Context, thm: Theorem) -> bool:

@@ -12,12 +12,11 @@ from __future__ import annotations
 import itertools
 from typing import Iterator, Optional
 
-from ..kernel import Statement
-from ..syntax.proofs import decode_compressed
+from ..kernel import Statement, engines
+from ..syntax.proofs import ProofBuilder, Unreplayable, replay
+from ..syntax.types import Term
 from .context import Assertion, Context, canonical_order, ordered_statement_hash
 from .theorem import Step, Theorem, as_assertion, disjoint_needed, theorem_label
-
-Term = tuple
 
 
 class Replay:
@@ -36,26 +35,33 @@ def logical_steps(ctx: Context, st: Statement) -> Optional[Replay]:
     the trees they build).  None for an incomplete or unreplayable proof.
     In C when the extension is built (`_theorem.Replayer`), else by
     `reference_logical_steps`."""
-    replayer = ctx.__dict__.get("_replayer", False)
-    if replayer is False:
-        try:
-            from ._theorem import Replayer
-        except ImportError:  # pragma: no cover - build problem
-            replayer = None
-        else:
-            replayer = Replayer(ctx, Step)
-        ctx.__dict__["_replayer"] = replayer
+    replayer = ctx.replayer
     if replayer is None:
-        return reference_logical_steps(ctx, st)
+        replayer = ctx.replayer = REPLAYER.choose()(ctx, Step)
     found = replayer.replay(st)
     return None if found is None else Replay(st, *found)
 
 
+class ReferenceReplayer:
+    """`reference_logical_steps` behind the interface of `_theorem.Replayer`."""
+
+    def __init__(self, ctx: Context, step_class=Step):   # the C one's signature
+        self.ctx = ctx
+
+    def replay(self, st: Statement) -> Optional[tuple]:
+        r = reference_logical_steps(self.ctx, st)
+        return None if r is None else (r.steps, r.conclusions, r.hypotheses)
+
+
+REPLAYER = engines.pair(
+    "explore.replayer", ReferenceReplayer, "proofgen.explore._theorem", "Replayer",
+    agreement=("tests/test_explore.py::test_c_replay_agrees_with_the_reference_on_set_mm",
+               "tests/test_explore.py::test_c_replay_agrees_with_the_reference_on_odd_proofs"))
+
+
 def reference_logical_steps(ctx: Context, st: Statement) -> Optional[Replay]:
     """`logical_steps` in plain Python: the reference for `_theorem.Replayer`."""
-    syn, kit = ctx.syn, ctx.kit
-    rule_index = ctx.syntax_rules
-    proof = st.proof
+    syn = ctx.syn
     frame = st.frame.hypotheses
     hyp_index: dict[str, int] = {}
     hypotheses: list[Term] = []
@@ -66,77 +72,81 @@ def reference_logical_steps(ctx: Context, st: Statement) -> Optional[Replay]:
         if not _is_float(ctx, h):
             hyp_index[h] = len(hypotheses)
             hypotheses.append(tree.term)
-    if proof.compressed:
-        items = [("label", frame[i[1]]) if i[0] == "hyp" else i
-                 for i in decode_compressed(len(frame), proof.labels, proof.letters)]
-    else:
-        items = [("unknown",) if x == "?" else ("label", x) for x in proof.labels]
-    steps: list[Step] = []
-    concls: list[Term] = []
-    stack: list = []      # ("t", term) syntax value | ("s", step) | ("h", hyp index)
-    saved: list = []
-    for item in items:
-        kind = item[0]
-        if kind == "saved":
-            stack.append(saved[item[1]])
-            continue
-        if kind == "save":
-            saved.append(stack[-1])
-            continue
-        if kind == "unknown":
-            return None
-        label = item[1]
-        if label in hyp_index:
-            stack.append(("h", hyp_index[label]))
-            continue
-        tree = syn.trees.get(label)
+    b = _LogicalBuilder(ctx, hyp_index)
+    try:
+        stack = replay(st.proof, frame, b)
+    except Unreplayable:
+        return None
+    if len(stack) != 1 or stack[0][0] != "s":
+        return None
+    return Replay(st, b.steps, b.conclusions, hypotheses)
+
+
+class _LogicalBuilder(ProofBuilder):
+    """Replays a proof at the logical level.  Stack entries: ("t", tree) a
+    syntax value, ("s", i) the i-th logical step, ("h", i) the theorem's
+    i-th `$e` hypothesis; a `?`, or anything a correct proof would not
+    have, stops the replay (Unreplayable)."""
+
+    def __init__(self, ctx: Context, hyp_index: dict[str, int]):
+        self.ctx = ctx
+        self.hyp_index = hyp_index
+        self.steps: list[Step] = []
+        self.conclusions: list[Term] = []
+
+    def arity(self, label: str) -> int:
+        ctx = self.ctx
+        if label in self.hyp_index:
+            return 0
+        a = ctx.assertions.get(label)
+        if a is not None:
+            return len(a.frame)
+        # a $f or a syntax axiom / syntax theorem: builds a tree
+        if label not in ctx.syn.trees:
+            raise Unreplayable(f"{label} has no tree")
+        if _is_float(ctx, label):
+            return 0
+        s = ctx.syntax_frames.get(label)
+        if s is None:
+            raise Unreplayable(f"{label} is neither logical nor syntax")
+        return len(s)
+
+    def cite(self, label: str, args: list):
+        ctx = self.ctx
+        h = self.hyp_index.get(label)
+        if h is not None:
+            return ("h", h)
         a = ctx.assertions.get(label)
         if a is None:
-            # a $f or a syntax axiom / syntax theorem: builds a tree
-            if tree is None:
-                return None
+            tree = ctx.syn.trees[label]
             if _is_float(ctx, label):
-                stack.append(("t", tree.term))
-                continue
-            s = ctx.syntax_frames.get(label)
-            if s is None:
-                return None
-            n = len(s)
-            args = stack[len(stack) - n:]
-            del stack[len(stack) - n:]
-            rid = rule_index.get(label)
+                return ("t", tree.term)
+            if any(arg[0] != "t" for arg in args):
+                raise Unreplayable(f"{label}: a syntax argument is not a tree")
+            rid = ctx.syntax_rules.get(label)
             if rid is not None:
                 # a syntax axiom: its node over its arguments, in frame order
                 out = (rid,)
                 for arg in args:
                     out += arg[1]
-                stack.append(("t", out))
-                continue
-            subst = {v: arg[1] for v, arg in zip(s, args) if v is not None}
-            stack.append(("t", kit.substitute(tree.term, subst)))
-            continue
-        n = len(a.frame)
-        if len(stack) < n:
-            return None
-        args = stack[len(stack) - n:]
-        del stack[len(stack) - n:]
+                return ("t", out)
+            subst = {v: arg[1] for v, arg in zip(ctx.syntax_frames[label], args)
+                     if v is not None}
+            return ("t", ctx.kit.substitute(tree.term, subst))
         floats, premises, subst = [], [], {}
         for (k, x), arg in zip(a.frame, args):
             if k == "f":
                 if arg[0] != "t":
-                    return None
+                    raise Unreplayable(f"{label}: a $f argument is not a tree")
                 floats.append(arg[1])
                 subst[x] = arg[1]
             else:
                 if arg[0] == "t":
-                    return None
+                    raise Unreplayable(f"{label}: a $e argument is a tree")
                 premises.append(arg[1] if arg[0] == "s" else -1 - arg[1])
-        steps.append(Step(label, tuple(floats), tuple(premises)))
-        concls.append(kit.substitute(a.conclusion, subst))
-        stack.append(("s", len(steps) - 1))
-    if len(stack) != 1 or stack[0][0] != "s":
-        return None
-    return Replay(st, steps, concls, hypotheses)
+        self.steps.append(Step(label, tuple(floats), tuple(premises)))
+        self.conclusions.append(ctx.kit.substitute(a.conclusion, subst))
+        return ("s", len(self.steps) - 1)
 
 
 def _is_float(ctx: Context, label: str) -> bool:
@@ -212,13 +222,9 @@ class Extractor:
                       "skipped": 0}
         self.position = 10 ** 9
         self._depth: dict[str, int] = {}
-        try:
-            from ._theorem import ExtractLoop
-        except ImportError:  # pragma: no cover - build problem
-            self._loop = None
-        else:
-            self._loop = ExtractLoop(self, logical_steps, disjoint_needed, Step, Theorem,
-                                     Assertion, theorem_label)
+        loop = EXTRACT_LOOP.fast()        # None: `reference_theorems` runs
+        self._loop = None if loop is None else loop(
+            self, logical_steps, disjoint_needed, Step, Theorem, Assertion, theorem_label)
 
     def theorems(self, st: Statement) -> Iterator[Theorem]:
         """The theorems `st`'s proof gives, in order.  In C when the
@@ -359,3 +365,9 @@ class Extractor:
             if subst is not None:
                 return subst, list(order)
         return None
+
+
+EXTRACT_LOOP = engines.pair(
+    "explore.extract_loop", Extractor.reference_theorems, "proofgen.explore._theorem",
+    "ExtractLoop",
+    agreement=("tests/test_explore.py::test_c_extract_loop_agrees_with_the_reference_on_set_mm",))

@@ -21,11 +21,10 @@ import random
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..syntax.types import Term
 from .context import Assertion, Context, canonical_statement, statement_hash
 from .theorem import (Step, Theorem, as_assertion, detached_hypotheses, disjoint_needed,
                       theorem_label)
-
-Term = tuple
 
 
 @dataclass

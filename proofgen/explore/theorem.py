@@ -13,17 +13,11 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
+from ..kernel import engines
 from ..kernel.api import NewTheorem
+from ..kernel.mmtext import compressed_text, encode_number
+from ..syntax.types import Step, Term  # noqa: F401 - Step: the steps of a `Theorem`
 from .context import Assertion, Context, _pair
-
-Term = tuple
-
-
-@dataclass(frozen=True)
-class Step:
-    label: str
-    floats: tuple[Term, ...]     # tree per $f slot of the cited assertion, in frame order
-    premises: tuple[int, ...]    # per $e slot: step index, or -1 - hypothesis index
 
 
 @dataclass
@@ -93,44 +87,42 @@ def disjoint_needed(ctx: Context, steps: Sequence[Step],
     under its substitution.  None when a pair would need a variable distinct
     from itself (the proof is invalid).  In C when the extension is built
     (`_theorem.DisjointFinder`), else by `reference_disjoint_needed`."""
-    finder = ctx.__dict__.get("_disjoint_finder", False)
-    if finder is False:
-        finder = None if DisjointFinder is None else DisjointFinder(ctx.assertions)
-        ctx.__dict__["_disjoint_finder"] = finder
+    finder = ctx.disjoint_finder
     if finder is None:
-        return reference_disjoint_needed(ctx, steps, extra)
+        finder = ctx.disjoint_finder = DISJOINT_FINDER.choose()(ctx.assertions)
     return finder.needed(steps, extra)
+
+
+class ReferenceDisjointFinder:
+    """`disjoint_needed` in plain Python: the reference for `_theorem.DisjointFinder`."""
+
+    def __init__(self, assertions: dict[str, Assertion]):
+        self.assertions = assertions
+
+    def needed(self, steps: Sequence[Step],
+               extra: dict[str, Assertion] | None = None) -> Optional[frozenset]:
+        from ..syntax import variables
+        out = set()
+        for st in steps:
+            a = (extra or {}).get(st.label) or self.assertions[st.label]
+            if not a.disjoint:
+                continue
+            slot = {v: st.floats[k] for k, v in enumerate(a.floats)}
+            for x, y in a.disjoint:
+                vx = variables(slot[x]) if x in slot else ()
+                vy = variables(slot[y]) if y in slot else ()
+                for p in vx:
+                    for q in vy:
+                        if p == q:
+                            return None
+                        out.add(_pair(p, q))
+        return frozenset(out)
 
 
 def reference_disjoint_needed(ctx: Context, steps: Sequence[Step],
                               extra: dict[str, Assertion] | None = None) -> Optional[frozenset]:
-    """`disjoint_needed` in plain Python: the reference for `_theorem.DisjointFinder`."""
-    from ..syntax import variables
-    out = set()
-    for st in steps:
-        a = (extra or {}).get(st.label) or ctx.assertions[st.label]
-        if not a.disjoint:
-            continue
-        slot = {v: st.floats[k] for k, v in enumerate(a.floats)}
-        for x, y in a.disjoint:
-            vx = variables(slot[x]) if x in slot else ()
-            vy = variables(slot[y]) if y in slot else ()
-            for p in vx:
-                for q in vy:
-                    if p == q:
-                        return None
-                    out.add(_pair(p, q))
-    return frozenset(out)
-
-
-def _encode(n: int) -> str:
-    """Compressed-proof number n >= 1 as letters (A-T last digit, U-Y higher)."""
-    s = chr(ord("A") + (n - 1) % 20)
-    n = (n - 1) // 20
-    while n:
-        s = chr(ord("U") + (n - 1) % 5) + s
-        n = (n - 1) // 5
-    return s
+    """`disjoint_needed` in plain Python (`ReferenceDisjointFinder`)."""
+    return ReferenceDisjointFinder(ctx.assertions).needed(steps, extra)
 
 
 def metamath_proof(ctx: Context, thm: Theorem, hyp_labels: Sequence[str],
@@ -140,21 +132,28 @@ def metamath_proof(ctx: Context, thm: Theorem, hyp_labels: Sequence[str],
     once are saved (`Z`) and referred to again.  `extra` holds the generated
     assertions the proof cites.  Written in C when the extension is built
     (`_theorem.ProofWriter`), else by `reference_metamath_proof`."""
-    writer = _writer(ctx)
-    if writer is None:
-        return reference_metamath_proof(ctx, thm, hyp_labels, extra)
-    return writer.metamath_proof(thm, hyp_labels, extra)
+    return _writer(ctx).metamath_proof(thm, hyp_labels, extra)
+
+
+class ReferenceProofWriter:
+    """`reference_metamath_proof` behind the interface of `_theorem.ProofWriter`."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    def metamath_proof(self, thm: "Theorem", hyp_labels: Sequence[str],
+                       extra: dict[str, Assertion] | None = None):
+        return reference_metamath_proof(self.ctx, thm, hyp_labels, extra)
 
 
 def _writer(ctx: Context):
-    """The context's C proof writer, made on first use (None when the
-    extension is not built)."""
-    writer = ctx.__dict__.get("_proof_writer", False)
-    if writer is False:
-        writer = None if ProofWriter is None else ProofWriter(
+    """The context's proof writer (the selector's choice), made on first use."""
+    writer = ctx.proof_writer
+    if writer is None:
+        fast = PROOF_WRITER.fast()
+        writer = ctx.proof_writer = ReferenceProofWriter(ctx) if fast is None else fast(
             ctx.syn.grammar, ctx.rule_labels, ctx.float_label, ctx.float_position,
             ctx.assertions)
-        ctx.__dict__["_proof_writer"] = writer
     return writer
 
 
@@ -232,8 +231,8 @@ def reference_metamath_proof(ctx: Context, thm: Theorem, hyp_labels: Sequence[st
 
     emit_step(len(thm.steps) - 1)
     base = len(mand) + len(labels)
-    letters = "".join("Z" if x == "Z" else _encode(base + 1 + x[1]) if isinstance(x, tuple)
-                      else _encode(x) for x in raw)
+    letters = "".join("Z" if x == "Z" else encode_number(base + 1 + x[1]) if isinstance(x, tuple)
+                      else encode_number(x) for x in raw)
     return mand, labels, letters
 
 
@@ -248,13 +247,24 @@ def reference_variables_of(terms: Sequence[Term]) -> list[int]:
     return list(seen)
 
 
-try:
-    from ._theorem import DisjointFinder, ProofWriter, variables_of
-    from ._theorem import new_theorem as _c_new_theorem
-except ImportError:  # pragma: no cover - build problem
-    DisjointFinder = ProofWriter = _c_new_theorem = None
-    variables_of = reference_variables_of
-_variables_of = variables_of
+_C = "proofgen.explore._theorem"
+_AGREE = "tests/test_explore.py::"
+DISJOINT_FINDER = engines.pair(
+    "explore.disjoint_finder", ReferenceDisjointFinder, _C, "DisjointFinder",
+    agreement=(_AGREE + "test_c_disjoint_finder_agrees_with_the_reference_on_set_mm",))
+PROOF_WRITER = engines.pair(
+    "explore.proof_writer", ReferenceProofWriter, _C, "ProofWriter",
+    agreement=(_AGREE + "test_c_proof_writer_agrees_with_the_reference_on_set_mm",
+               _AGREE + "test_c_proof_writer_agrees_with_the_reference_on_forward_theorems"))
+VARIABLES_OF = engines.pair(
+    "explore.variables_of", reference_variables_of, _C, "variables_of",
+    agreement=(_AGREE + "test_c_proof_writer_agrees_with_the_reference_on_set_mm",))
+
+# the compiled sides, None when not built (agreement tests use them) ...
+DisjointFinder = DISJOINT_FINDER.compiled()
+ProofWriter = PROOF_WRITER.compiled()
+# ... and what runs, resolved once
+variables_of = _variables_of = VARIABLES_OF.choose()
 
 
 def _postfix(g, t: Term) -> list[int]:
@@ -273,10 +283,10 @@ def new_theorem(ctx: Context, thm: Theorem, extra: dict[str, Assertion] | None =
     """The theorem as the kernel's `NewTheorem` (text), for checking.  In C
     when the extension is built (`_theorem.new_theorem`), else by
     `reference_new_theorem`."""
-    writer = _writer(ctx)
-    if writer is None:
+    fast = _new_theorem_fast
+    if fast is None:
         return reference_new_theorem(ctx, thm, extra)
-    return _c_new_theorem(ctx, writer, thm, extra, NewTheorem)
+    return fast(ctx, _writer(ctx), thm, extra, NewTheorem)
 
 
 def reference_new_theorem(ctx: Context, thm: Theorem,
@@ -285,7 +295,7 @@ def reference_new_theorem(ctx: Context, thm: Theorem,
     g = ctx.syn.grammar
     hyp_labels = [f"{thm.label}.{i + 1}" for i in range(len(thm.hypotheses))]
     mand, labels, letters = metamath_proof(ctx, thm, hyp_labels, extra)
-    proof = "( " + " ".join(labels) + " ) " + letters
+    proof = compressed_text(labels, letters)
     name = g.variables
     groups = [[name[-1 - a].name, name[-1 - b].name] for a, b in sorted(thm.disjoint)]
     tc = thm.typecode
@@ -294,12 +304,19 @@ def reference_new_theorem(ctx: Context, thm: Theorem,
                       groups)
 
 
+NEW_THEOREM = engines.pair(
+    "explore.new_theorem", reference_new_theorem, _C, "new_theorem",
+    agreement=(_AGREE + "test_c_new_theorem_agrees_with_the_reference_on_set_mm",))
+_c_new_theorem = NEW_THEOREM.compiled()
+_new_theorem_fast = NEW_THEOREM.fast()     # None: the reference runs
+
+
 def _hypothesis_text(ctx: Context, typecode: str, term: Term) -> str:
     """`ctx.text`, remembered: the theorems taken from one proof share its
     hypotheses, so most hypotheses are printed again and again."""
-    memo = ctx.__dict__.get("_hypothesis_texts")
-    if memo is None or len(memo) > 100_000:
-        memo = ctx.__dict__["_hypothesis_texts"] = {}
+    memo = ctx.hypothesis_texts
+    if len(memo) > 100_000:
+        memo = ctx.hypothesis_texts = {}
     key = (typecode, term)
     text = memo.get(key)
     if text is None:
@@ -320,8 +337,6 @@ def as_assertion(ctx: Context, thm: Theorem, position: int) -> Assertion:
         disjoint = frozenset(p for p in thm.disjoint if p[0] in mand and p[1] in mand)
     else:
         disjoint = frozenset()
-    a = Assertion(thm.label, thm.typecode, tuple(frame), thm.conclusion, disjoint, "g", position)
-    # what `essentials` and `floats` would compute from the frame, known here
-    a.__dict__["essentials"] = list(hyps)
-    a.__dict__["floats"] = floats
-    return a
+    # `essentials` and `floats` are known here: not computed again from the frame
+    return Assertion(thm.label, thm.typecode, tuple(frame), thm.conclusion, disjoint, "g",
+                     position, list(hyps), floats)

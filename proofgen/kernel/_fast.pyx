@@ -1097,17 +1097,33 @@ cdef class FastDatabase:
             if self.st_kind.d[h] == 102:
                 ivec_push(&self.tmp_vars, self.exprs.d[self.st_expr.d[h] + 1])
         o = self.snaps.n  # scratch space at the end of snaps
-        n = self.pairs_among(&self.tmp_vars, mark, &self.snaps, off)
+        try:
+            n = self.pairs_among(&self.tmp_vars, mark, &self.snaps, off)
+        except ResourceError:  # max_disjoint_pairs: the statement is not read
+            self._truncate(n_st, n_expr, n_fr, n_tpl, self.dvpairs.n, o,
+                           self.theorems.n, self.pairs_held, self.frame_syms)
+            raise
+        # in the order they are checked (docs/kernel.md): by the frame position
+        # of the first variable, then of the second
+        for i in range(o, o + n):
+            self.snaps.d[i] = pair_key(self.sym_pos.d[<int32_t> (self.snaps.d[i] >> 32)],
+                                       self.sym_pos.d[<int32_t> (self.snaps.d[i] & 0xFFFFFFFF)])
+        qsort(self.snaps.d + o, n, sizeof(int64_t), cmp_int64)
         self.st_dv.d[st] = <int32_t> self.dvpairs.n
         for i in range(o, o + n):
-            ivec_push(&self.dvpairs, self.sym_pos.d[<int32_t> (self.snaps.d[i] >> 32)])
-            ivec_push(&self.dvpairs, self.sym_pos.d[<int32_t> (self.snaps.d[i] & 0xFFFFFFFF)])
+            ivec_push(&self.dvpairs, <int32_t> (self.snaps.d[i] >> 32))
+            ivec_push(&self.dvpairs, <int32_t> (self.snaps.d[i] & 0xFFFFFFFF))
         self.snaps.n = o
         self.st_ndv.d[st] = <int32_t> n
         if kind == 112:
             self.st_pf_eq.d[st] = eq_off
             self.st_pf_end.d[st] = pf_end
-            self.proof_pairs(st, file, mark)
+            try:
+                self.proof_pairs(st, file, mark)
+            except ResourceError:  # as above
+                self._truncate(n_st, n_expr, n_fr, n_tpl, self.st_dv.d[st], self.st_snap.d[st],
+                               self.theorems.n, self.pairs_held, self.frame_syms)
+                raise
             ivec_push(&self.theorems, st)
         return 0
 
@@ -1548,7 +1564,9 @@ cdef class FastDatabase:
                 if self.sym_mark.d[vb] == mark_a:
                     return self.fail("E0809", "'%s' needs %s, %s disjoint, but both become "
                                      "expressions containing '%s'" % (self.label_of(a),
-                                     self.var_of(fo + p), self.var_of(fo + q), self.name(vb)), off)
+                                     self.var_of(fo + p), self.var_of(fo + q),
+                                     self.name(self.first_shared(sa, self.sub_len.d[p],
+                                                                 sb, self.sub_len.d[q]))), off)
                 self.sym_mark.d[vb] = mark_b
                 ivec_push(&self.tmp_vars, vb)
             self.spend(na * (self.tmp_vars.n - na) * DV_UNITS, off)
@@ -1559,8 +1577,7 @@ cdef class FastDatabase:
                     if not self.has_dv(va, vb):
                         return self.fail("E0809", "'%s' needs %s, %s disjoint, so this theorem needs "
                                          "'$d %s %s $.'" % (self.label_of(a), self.var_of(fo + p),
-                                         self.var_of(fo + q), min(self.name(va), self.name(vb)),
-                                         max(self.name(va), self.name(vb))), off)
+                                         self.var_of(fo + q), self.name(va), self.name(vb)), off)
         # build the conclusion
         tp = self.tpl.d + self.st_tpl.d[a]
         total = 0
@@ -1600,6 +1617,20 @@ cdef class FastDatabase:
                 self.work.n += self.sub_len.d[k]
         return self.push(eoff, <int32_t> total)
 
+    cdef int32_t first_shared(self, const int32_t* sa, Py_ssize_t na, const int32_t* sb,
+                              Py_ssize_t nb) noexcept:
+        """The first variable of sa (in order of occurrence) that sb also
+        holds, or -1: the variable an E0809 names (only on that error)."""
+        cdef int32_t mark = self.new_stamp()
+        cdef Py_ssize_t j
+        for j in range(nb):
+            if self.sym_flags.d[sb[j]] & SYM_EVERVAR:
+                self.sym_mark.d[sb[j]] = mark
+        for j in range(na):
+            if self.sym_flags.d[sa[j]] & SYM_EVERVAR and self.sym_mark.d[sa[j]] == mark:
+                return sa[j]
+        return -1
+
     cdef str var_of(self, Py_ssize_t frame_entry):
         return self.name(self.exprs.d[self.st_expr.d[self.fr_hyp.d[frame_entry]] + 1])
 
@@ -1612,6 +1643,8 @@ cdef class FastDatabase:
                 words.append(self.name(tp[i]))
             else:
                 k = -tp[i] - 1
+                if self.sub_len.d[k] < 0:  # from a '?' step
+                    words.append("?")
                 for j in range(min(self.sub_len.d[k], 121)):
                     words.append(self.name(self.entry(self.sub_off.d[k])[j]))
             if len(words) > 120:

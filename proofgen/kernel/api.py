@@ -1,6 +1,6 @@
 """The kernel's public face: load a database, look at it, verify it.
 
-    db = load("set.mm")                 # fast engine by default
+    db = load("set.mm")                 # fast engine by default (see engines.py)
     report = db.verify(jobs=2)
     for st in db.statements(): ...
 
@@ -26,34 +26,20 @@ from .diagnostics import Diagnostic
 from .files import STDIN_NAME
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Proof, Report, Statement
+from .mmtext import block, compressed_text
 
-ENGINES = ("cython", "python")
+from . import engines
+from .engines import ENGINES, default_engine, fast_engine_available  # noqa: F401 - re-exported
+from .reference import ReferenceDatabase
 
 #: proofs checked per unit of work; small enough for a smooth progress bar
 #: and good balance between jobs, large enough that hand-off costs nothing.
 CHUNK = 400
 
-
-def fast_engine_available() -> bool:
-    try:
-        from . import _fast  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _engine_class(engine: str):
-    if engine == "python":
-        from .reference import ReferenceDatabase
-        return ReferenceDatabase
-    if engine == "cython":
-        try:
-            from ._fast import FastDatabase
-        except ImportError as exc:  # pragma: no cover - build problem
-            raise RuntimeError("the Cython engine is not built; reinstall proofgen "
-                               "(pip install .) or use --engine python") from exc
-        return FastDatabase
-    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+DATABASE = engines.pair("kernel.database", ReferenceDatabase, "proofgen.kernel._fast",
+                        "FastDatabase",
+                        agreement=("tests/test_engines_agree.py::test_conformance_files_agree",
+                                   "tests/test_engines_agree.py::test_mutants_agree"))
 
 
 class SelectionError(ValueError):
@@ -98,16 +84,18 @@ class Database:
     `$[ $]` inclusions are then resolved relative to the current directory.
     """
 
-    def __init__(self, path: str = STDIN_NAME, engine: str = "cython",
+    def __init__(self, path: str = STDIN_NAME, engine: Optional[str] = None,
                  limits: Limits = DEFAULT_LIMITS, stdin: bool = False):
         start = time.perf_counter()
         self.path = path
-        self.engine = engine
+        # None: the selector's choice (PROOFGEN_ENGINE, else fast when built)
+        self.engine = engine = DATABASE.engine(engine)
         self.limits = limits
+        cls = DATABASE.choose(engine)
         if stdin:
-            self._db = _engine_class(engine)(path, limits, stdin=True)
+            self._db = cls(path, limits, stdin=True)
         else:
-            self._db = _engine_class(engine)(path, limits)
+            self._db = cls(path, limits)
         self.read_seconds = time.perf_counter() - start
 
     @property
@@ -363,26 +351,23 @@ class NewTheorem:
 
 
 def _block(t: NewTheorem) -> str:
-    lines = ["${"]
-    for group in t.disjoint:
-        lines.append("  $d " + _symbol_text(group, "disjoint variable") + " $.")
-    for hyp_label, expr in t.hypotheses:
-        lines.append(f"  {_label(hyp_label)} $e {_symbol_text(expr, 'hypothesis')} $.")
+    """The theorem's block (`mmtext.block`), each part normalized to text
+    and checked first."""
+    disjoint = [_symbol_text(group, "disjoint variable").split(" ") for group in t.disjoint]
+    hypotheses = [(_label(hyp_label), _symbol_text(expr, "hypothesis"))
+                  for hyp_label, expr in t.hypotheses]
     proof = t.proof
     if isinstance(proof, Proof):
-        text = " ".join(proof.labels)
-        if proof.compressed:
-            text = f"( {text} ) {proof.letters}"
+        text = compressed_text(proof.labels, proof.letters) if proof.compressed \
+            else " ".join(proof.labels)
     elif isinstance(proof, str):
         text = proof
     else:
         text = " ".join(proof)
     if "$" in text:
         raise ValueError("proof text may not contain '$'")
-    lines.append(f"  {_label(t.label)} $p {_symbol_text(t.conclusion, 'conclusion')} "
-                 f"$= {text} $.")
-    lines.append("$}\n")
-    return "\n".join(lines)
+    return block(_label(t.label), _symbol_text(t.conclusion, "conclusion"), text,
+                 hypotheses, disjoint)
 
 
 def _blocks(theorems: Sequence[NewTheorem]) -> str:
@@ -400,22 +385,21 @@ def _blocks(theorems: Sequence[NewTheorem]) -> str:
             proof, concl = t.proof, t.conclusion
             if type(proof) is not str or type(concl) is not str or "$" in proof:
                 break
-            out.append("${\n")
+            groups = []
             for group in t.disjoint:
                 if type(group) is str:
                     raise TypeError
                 group = list(group)
                 words.extend(group)
-                out.append(f"  $d {' '.join(group)} $.\n")
+                groups.append(group)
             for hyp_label, expr in t.hypotheses:
                 if type(expr) is not str:
                     raise TypeError
                 labels.append(hyp_label)
                 exprs.append(expr)
-                out.append(f"  {hyp_label} $e {expr} $.\n")
             labels.append(t.label)
             exprs.append(concl)
-            out.append(f"  {t.label} $p {concl} $= {proof} $.\n$}}\n")
+            out.append(block(t.label, concl, proof, t.hypotheses, groups))
         else:
             if _all_match(_LABELS, labels) and _all_math_text(exprs, " ") and \
                     (not words or _all_math_text(words, "")):
@@ -526,12 +510,12 @@ def _settle(db, chunks, results, budget: int, raw: list) -> tuple[int, int]:
     return -1, spent
 
 
-def load(path: str | os.PathLike, engine: str = "cython", limits: Limits = DEFAULT_LIMITS) -> Database:
+def load(path: str | os.PathLike, engine: Optional[str] = None, limits: Limits = DEFAULT_LIMITS) -> Database:
     """Read the database at `path` (and the files it includes)."""
     return Database(os.fspath(path), engine, limits)
 
 
-def load_stdin(engine: str = "cython", limits: Limits = DEFAULT_LIMITS,
+def load_stdin(engine: Optional[str] = None, limits: Limits = DEFAULT_LIMITS,
                name: str = STDIN_NAME) -> Database:
     """Read a database from standard input (bounded by
     `limits.max_file_bytes`; a terminal is refused with E0902 instead of
@@ -540,7 +524,7 @@ def load_stdin(engine: str = "cython", limits: Limits = DEFAULT_LIMITS,
     return Database(name, engine, limits, stdin=True)
 
 
-def verify_file(path: str | os.PathLike, engine: str = "cython", jobs: int = 1,
+def verify_file(path: str | os.PathLike, engine: Optional[str] = None, jobs: int = 1,
                 limits: Limits = DEFAULT_LIMITS,
                 progress: Optional[Callable[[int, int], None]] = None,
                 only: str | Sequence[str] | None = None,

@@ -141,7 +141,9 @@ class Assertion:
     file: int
     offset: int
     hyps: tuple[Hyp, ...]  # mandatory, in order
-    disjoint: frozenset  # mandatory pairs (sorted tuples)
+    # mandatory $d pairs in the order a citation checks them (docs/kernel.md):
+    # (x, y) with x's $f before y's in `hyps`, by the position of x, then of y
+    disjoint: tuple
     # proofs only:
     proof_tokens: "Tokens | tuple" = ()
     proof_offset: int = 0
@@ -583,7 +585,7 @@ class Reader:
             raise ResourceError(f"the frames of the assertions hold more than "
                                 f"{self.limits.max_frame_symbols} hypotheses and symbols "
                                 "(max_frame_symbols)", off)
-        mand_dv = self._pairs_among(mandatory_vars, off)
+        mand_dv = _frame_order(self._pairs_among(mandatory_vars, off), frame_hyps)
         a = Assertion(label, kind, expr, len(self.order), file, off, frame_hyps, mand_dv)
         if kind == "p":
             a.proof_tokens = proof
@@ -611,6 +613,16 @@ class Reader:
             self.active_variables.discard(v)
         for v in scope.floating:
             del self.active_float[v]
+
+
+def _frame_order(pairs: frozenset, hyps: tuple) -> tuple:
+    """`pairs` in the order a citation checks them: each pair (x, y) with
+    x's $f before y's in the frame `hyps`, sorted by x's position, then y's."""
+    if not pairs:
+        return ()
+    position = {h.expression[1]: i for i, h in enumerate(hyps) if h.kind == "f"}
+    ordered = [(x, y) if position[x] < position[y] else (y, x) for x, y in pairs]
+    return tuple(sorted(ordered, key=lambda p: (position[p[0]], position[p[1]])))
 
 
 # ---------------------------------------------------------------------------
@@ -740,17 +752,20 @@ class Checker:
                 raise ProofError("E0808", f"hypothesis {hyp.label} of '{target.label}' wants "
                                           f"'{_preview(hyp.expression, subst)}', got "
                                           f"'{_clip(' '.join(entry), 120)}'", off)
-        for x, y in sorted(target.disjoint):
+        # $d pairs in frame order; the variables of each substitution in order
+        # of first occurrence (the rule is in docs/kernel.md)
+        for x, y in target.disjoint:
             sx, sy = subst[x], subst[y]
             if sx is UNKNOWN or sy is UNKNOWN:
                 continue
             self._spend(len(sx) + len(sy), off)
-            vx = sorted(set(sx) & self.variables)
-            vy = sorted(set(sy) & self.variables)
-            shared = set(vx) & set(vy)
+            vx = list(dict.fromkeys(s for s in sx if s in self.variables))
+            vy = list(dict.fromkeys(s for s in sy if s in self.variables))
+            in_y = set(vy)
+            shared = [v for v in vx if v in in_y]
             if shared:
                 raise ProofError("E0809", f"'{target.label}' needs {x}, {y} disjoint, but both "
-                                          f"become expressions containing '{min(shared)}'", off)
+                                          f"become expressions containing '{shared[0]}'", off)
             self._spend(len(vx) * len(vy) * DV_TEST_UNITS, off)
             # The pairs are distinct, so this stops within len(active_disjoint) + 1 tests.
             for a in vx:
@@ -761,13 +776,13 @@ class Checker:
         stack.append(self._substitute(target.expression, subst, off))
 
     def _substitute(self, expr: tuple, subst: dict, off: int):
+        # what is built from a '?' is unknown, of no size (no limit applies)
+        if UNKNOWN in subst.values() and any(s in subst and subst[s] is UNKNOWN for s in expr):
+            return UNKNOWN
         out: list[str] = []
         for s in expr:
             if s in subst:
-                value = subst[s]
-                if value is UNKNOWN:
-                    return UNKNOWN
-                out.extend(value)
+                out.extend(subst[s])
             else:
                 out.append(s)
             if len(out) > self.limits.max_expression:
@@ -886,9 +901,15 @@ def _is_instance(entry: tuple, expr: tuple, subst: dict) -> bool:
 
 
 def _preview(expr: tuple, subst: dict, n: int = 120) -> str:
+    """The start of `expr` with `subst` applied, for a message; a variable
+    substituted by a '?' step shows as '?'."""
     out: list[str] = []
     for s in expr:
-        out.extend(subst.get(s) or (s,))
+        value = subst.get(s, (s,))
+        if value is UNKNOWN:
+            out.append("?")
+        else:
+            out.extend(value)
         if len(out) > n:
             break
     return _clip(" ".join(out), n)
@@ -1054,7 +1075,9 @@ class ReferenceDatabase:
             if isinstance(s, Hyp):
                 yield Statement(s.label, s.kind, s.expression, name, line)
                 continue
-            frame = Frame(tuple(h.label for h in s.hyps), s.disjoint)
+            frame = Frame(tuple(h.label for h in s.hyps),
+                          frozenset((min(x, y), max(x, y)) for x, y in s.disjoint)
+                          if s.disjoint else NO_PAIRS)
             if s.kind == "p":
                 yield Statement(s.label, s.kind, s.expression, name, line, frame, _proof_of(s),
                                 s.active_disjoint)

@@ -11,9 +11,12 @@ from collections.abc import Mapping
 
 from ..explore.context import Context
 from ..explore.run import Result
-from ..emit.model import ProofDoc, ProofStep
+from ..emit.model import ProofDoc
 from ..kernel.api import NewTheorem
-from ..explore.theorem import Theorem, new_theorem
+from ..explore.theorem import Theorem, metamath_proof, new_theorem
+from ..kernel.model import Proof
+from ..syntax.proofs import ProofBuilder, Unreplayable, replay
+from ..syntax.types import Step
 
 
 def checked(ctx: Context, thm: Theorem, extra) -> NewTheorem:
@@ -74,7 +77,7 @@ def doc_of(ctx: Context, thm: Theorem, extra, lemmas: dict[str, Theorem],
         if a is None:
             a = ctx.assertions[st.label]
         subst = dict(zip(a.floats, st.floats))
-        steps.append(ProofStep(st.label, st.premises, kit.substitute(a.conclusion, subst)))
+        steps.append(Step(st.label, st.floats, st.premises, kit.substitute(a.conclusion, subst)))
         if st.label in lemmas and st.label not in cited:
             cited[st.label] = doc_of(ctx, lemmas[st.label], extra, lemmas, memo)
     nt = checked(ctx, thm, extra)
@@ -85,7 +88,7 @@ def doc_of(ctx: Context, thm: Theorem, extra, lemmas: dict[str, Theorem],
         conclusion=thm.conclusion, steps=tuple(steps), proof=nt.proof,
         disjoint=tuple(tuple(g) for g in nt.disjoint),
         depth=thm.depth, generator=thm.generator, hash=f"{thm.hash:016x}",
-        restates=thm.restates, lemmas=cited, rpn=normal_proof(ctx, thm, hyp_labels, extra))
+        restates=thm.restates, instance_of=thm.meta.get("instance_of"), lemmas=cited, rpn=normal_proof(ctx, thm, hyp_labels, extra))
     memo[thm.label] = doc
     return doc
 
@@ -100,8 +103,8 @@ def normal_proof(ctx: Context, thm: Theorem, hyp_labels, extra) -> str | None:
     printer = ctx.printer
     float_label, rule_labels = ctx.float_label, ctx.rule_labels
     # a term's syntax proof, as text: terms recur across steps and theorems
-    cache = ctx.__dict__.setdefault("_rpn_terms", {})
-    frames: dict[str, tuple] = ctx.__dict__.setdefault("_rpn_frames", {})
+    cache = ctx.rpn_terms
+    frames: dict[str, tuple] = ctx.rpn_frames
     # steps come after their premises, so each step's text is built from
     # texts already made (shared premises are written out again, as RPN does)
     texts: list[str] = []
@@ -150,6 +153,46 @@ def normal_proof(ctx: Context, thm: Theorem, hyp_labels, extra) -> str | None:
 def _postfix(ctx: Context, t):
     from ..explore.theorem import _postfix as postfix
     return postfix(ctx.syn.grammar, t)
+
+
+def reference_normal_proof(ctx: Context, thm: Theorem, hyp_labels, extra) -> str | None:
+    """`normal_proof` by the one proof replay (`syntax.proofs.replay`): the
+    theorem's compressed proof written out, step by step.  The reference
+    tests hold `normal_proof` to; that one builds the same text from the
+    logical steps and remembered syntax proofs, about 2.5 times faster."""
+    mand, labels, letters = metamath_proof(ctx, thm, hyp_labels, extra)
+    try:
+        stack = replay(Proof(tuple(labels), letters), mand, _NormalText(ctx, extra))
+    except _TooLong:
+        return None
+    return stack[0][0]
+
+
+class _TooLong(Unreplayable):
+    pass
+
+
+class _NormalText(ProofBuilder):
+    """Entries (normal proof text, its number of labels)."""
+
+    def __init__(self, ctx: Context, extra):
+        self.ctx = ctx
+        self.extra = extra
+
+    def arity(self, label: str) -> int:
+        a = (self.extra.get(label) if self.extra else None) or self.ctx.assertions.get(label)
+        if a is not None:
+            return len(a.frame)
+        s = self.ctx.syntax_frames.get(label)
+        return 0 if s is None else len(s)     # hypotheses: 0
+
+    def cite(self, label: str, args: list) -> tuple[str, int]:
+        if not args:
+            return label, 1
+        size = 1 + sum(n for _, n in args)
+        if size > MAX_RPN_LABELS:
+            raise _TooLong(label)
+        return " ".join([text for text, _ in args] + [label]), size
 
 
 def needed_lemmas(result: Result) -> list[Theorem]:

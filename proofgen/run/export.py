@@ -11,22 +11,17 @@ declares, so no new `$v`/`$f` are needed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 
-from ..emit.shards import read_shard
+from ..kernel import mmtext
+from .folder import RunFolder
 
 
 def block(rec: dict) -> str:
-    lines = ["${"]
-    for group in rec["disjoint"]:
-        lines.append("  $d " + " ".join(group) + " $.")
-    for h in rec["hypotheses"]:
-        lines.append(f"  {h['label']} $e {h['statement']} $.")
-    lines.append(f"  {rec['label']} $p {rec['statement']} $=")
-    lines.append(f"    {rec['proof']['compressed']} $.")
-    lines.append("$}")
-    return "\n".join(lines) + "\n"
+    """A theorem file's record as its `${ $}` block."""
+    return mmtext.block(rec["label"], rec["statement"], rec["proof"]["compressed"],
+                        [(h["label"], h["statement"]) for h in rec["hypotheses"]],
+                        rec["disjoint"], wrap=True)
 
 
 def _refuse_inputs(run_dir: str, db_path: str, output: str) -> None:
@@ -47,12 +42,9 @@ def export_mm(run_dir: str, db_path: str, output: str) -> int:
     """Write the database and the run's theorems to `output`, and check the
     result with the kernel before it takes the name `output` (ValueError,
     with the first errors, when it does not verify: nothing is written)."""
-    manifest_path = os.path.join(run_dir, "manifest.json")
-    if not os.path.exists(manifest_path):
-        raise ValueError(f"{run_dir} is not a run folder (no manifest.json)")
+    folder = RunFolder(run_dir)
+    summary = folder.manifest()       # RunFolderError (a ValueError) for no finished run
     _refuse_inputs(run_dir, db_path, output)
-    with open(manifest_path) as f:
-        summary = json.load(f)
     with open(db_path, "rb") as f:
         data = f.read()
     if hashlib.sha256(data).hexdigest() != summary.get("database_sha256"):
@@ -62,11 +54,10 @@ def export_mm(run_dir: str, db_path: str, output: str) -> int:
         raise ValueError(f"{db_path} includes other files; export needs a single-file database")
     records = []
     seen: set[str] = set()
-    for entry in summary.get("theorem_files", []):
-        for rec in read_shard(os.path.join(run_dir, entry["path"])):
-            if rec["label"] not in seen:      # units may share lemmas
-                seen.add(rec["label"])
-                records.append(rec)
+    for rec in folder.theorem_rows(summary):
+        if rec["label"] not in seen:      # units may share lemmas
+            seen.add(rec["label"])
+            records.append(rec)
     order = _dependency_order(records)
     tmp = f"{output}.{os.getpid()}.tmp"
     with open(tmp, "wb") as f:
@@ -88,9 +79,8 @@ def export_mm(run_dir: str, db_path: str, output: str) -> int:
 
 
 def _check(path: str, output: str) -> None:
-    from ..kernel import GENERATION_LIMITS, fast_engine_available, load
-    db = load(path, engine="cython" if fast_engine_available() else "python",
-              limits=GENERATION_LIMITS)
+    from ..kernel import GENERATION_LIMITS, load
+    db = load(path, engine=None, limits=GENERATION_LIMITS)   # None: kernel.engines picks
     report = db.verify(jobs=os.cpu_count() or 1)
     if report.errors:
         first = "; ".join(d.format().replace(path, output) for d in report.errors[:3])

@@ -1,5 +1,5 @@
 """A generation job: a list of work units run by an executor into a run
-folder (layout.py), resumable, with global dedup, and a manifest.
+folder (`folder.RunFolder`), resumable, with global dedup, and a manifest.
 
     job = JobConfig(GenerateConfig(count=100_000, seed=1), StyleMix())
     manifest = run_job("set.mm", job, "out/", LocalExecutor(workers=2))
@@ -10,34 +10,35 @@ ends with exactly the dataset of an uninterrupted run.
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import math
 import os
 import platform
-import shutil
-import socket
 import time
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Optional
 
 import numpy as np
 
 from .. import __version__
 from ..emit.records import StyleMix
-from ..explore.run import METRICS, GenerateConfig
+from ..explore import generators
+from ..explore.run import GenerateConfig
+from ..kernel import engines
+from ..syntax.metrics import METRICS
 from .card import card_text, database_license
-from .layout import Layout, read_json, write_json, write_text
-from .tasks import FORMAT, KERNEL_VERSION, Unit, Worker
+from .folder import FORMAT, JobError, RunFolder
+from .tasks import KERNEL_VERSION, Dedup, Finalize, Unit, Worker
 
 #: the rule global dedup follows, as written in every manifest
 DEDUP_RULE = ("a theorem (canonical statement hash) made by several units is kept in the "
               "unit with the smallest number and dropped from the others")
 
 
-class JobError(ValueError):
-    pass
+__all__ = ["DEDUP_RULE", "JobConfig", "JobError", "JobStats", "MAX_UNITS", "MAX_UNIT_SIZE",
+           "clear_run", "run_job"]
 
 
 #: a run's bounds (see JobConfig.check): units it tracks, theorems per unit
@@ -49,8 +50,8 @@ MAX_UNIT_SIZE = 200_000
 class JobConfig:
     generate: GenerateConfig = field(default_factory=GenerateConfig)
     styles: StyleMix = field(default_factory=StyleMix)
-    unit_size: int = 1000        # forward: theorems per unit
-    units: int = 0               # extract: slices of the database's proofs (0: one)
+    unit_size: int = 1000        # a counted generator (forward, deep): theorems per unit
+    units: int = 0               # one cut by proofs (extract): slices of them (0: one)
     partitions: int = 0          # dedup hash partitions (0: one per 64 units)
 
     def as_dict(self) -> dict:
@@ -65,7 +66,7 @@ class JobConfig:
         """JobError when the job cannot run in bounded memory: a unit holds
         its theorems while it is made, and the driver one marker per unit."""
         g = self.generate
-        if g.generator in ("forward", "deep"):
+        if generators.get(g.generator).counted:
             if self.unit_size > MAX_UNIT_SIZE:
                 raise JobError(f"--unit-size {self.unit_size:,}: a unit holds its theorems in "
                                f"memory while it is made; at most {MAX_UNIT_SIZE:,}")
@@ -83,17 +84,13 @@ class JobConfig:
             raise JobError(f"--units {self.units:,}: at most {MAX_UNITS:,}")
 
     def plan(self, proof_count: int) -> list[Unit]:
-        g = self.generate
-        if g.generator == "extract":
-            n = max(1, self.units)
-            total = g.proofs or max(0, proof_count - g.first_proof)
-            size = math.ceil(total / n) if total else 0
-            per = math.ceil(g.count / n)
-            return [Unit(u, per, u * size, size) for u in range(n)]
-        if self.unit_size < 1:
-            raise JobError("unit size must be at least 1")
-        n = max(1, math.ceil(g.count / self.unit_size))
-        return [Unit(u, min(self.unit_size, g.count - u * self.unit_size)) for u in range(n)]
+        """The job's units, as its generator cuts it."""
+        gen = generators.get(self.generate.generator)
+        try:
+            specs = gen.plan(self.generate, self.unit_size, self.units, proof_count)
+        except ValueError as exc:
+            raise JobError(str(exc)) from None
+        return [_unit(s) for s in specs]
 
     def partition_count(self, units: int) -> int:
         # each partition holds about 64 units' worth of hashes, up to 1024
@@ -101,8 +98,59 @@ class JobConfig:
         return self.partitions or min(1024, max(1, math.ceil(units / 64)))
 
 
+def _unit(spec, partitions: int = 1) -> Unit:
+    return Unit(spec.unit, spec.count, spec.first_proof, spec.proofs, partitions)
+
+
+@dataclass(eq=True)
+class JobStats(Mapping):
+    """What the driver has done so far, as `progress` callbacks see it
+    (attributes, or read like a dict: `stats["theorems"]`, `dict(stats)`)."""
+
+    units: int = 0
+    generated: int = 0           # units generated (resumed ones included)
+    finalized: int = 0
+    theorems: int = 0
+    tokens: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    phase: str = "generate"      # generate | dedup | finalize
+    resumed: int = 0             # units found generated by an earlier run
+
+    def __getitem__(self, key: str):
+        if key not in self._FIELDS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self):
+        return iter(self._FIELDS)
+
+    def __len__(self) -> int:
+        return len(self._FIELDS)
+
+    def count(self, marker: dict) -> None:
+        """A unit's generate marker, counted."""
+        self.generated += 1
+        self.theorems += marker["theorems"]
+        self.tokens += marker["tokens"]
+
+
+JobStats._FIELDS = tuple(f.name for f in fields(JobStats))
+
+
+@dataclass
+class _Run:
+    """Where a run stands: its units and what each phase made of them."""
+
+    units: list[Unit]
+    partitions: int
+    generated: dict = field(default_factory=dict)   # unit -> generate marker
+    final: dict = field(default_factory=dict)       # unit -> finalize marker (None: to do)
+    kept: list = field(default_factory=list)        # per unit: theorems global dedup keeps
+    quota: dict = field(default_factory=dict)       # unit -> theorems its shard ships
+
+
 def run_job(db_path: str, job: JobConfig, out: str, executor,
-            progress: Optional[Callable[[dict], None]] = None,
+            progress: Optional[Callable[[JobStats], None]] = None,
             keep_staging: bool = False, state: Optional[tuple] = None) -> dict:
     """Run (or resume) the job into `out` and write its manifest.  `state`
     is a worker state the caller already loaded (`Worker.state()`), which a
@@ -120,7 +168,8 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
         sha.update(data)
     db_sha = sha.hexdigest()
     license_id, license_line = database_license(db.sources[0][1] if db.sources else b"")
-    lay = Layout(out)
+    gen = generators.get(job.generate.generator)
+    lay = RunFolder(out)
     proof_count = db.proof_count
     del db
     # the executor starts before the folder is claimed: a cluster that cannot
@@ -128,10 +177,10 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
     executor.start(db_path, job, out, state)
     lock = None
     try:
-        lock = _lock(lay)
+        lock = lay.lock()
         _claim(lay, job, db_path, db_sha)
-        _remove_stale_temporaries(lay)
-        units = _load_plan(lay, job)
+        lay.remove_temporaries()
+        units = _resumed_plan(lay, job)
         if units:
             parts = units[0].partitions
         else:
@@ -139,15 +188,13 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
             parts = job.partition_count(len(units))
             units = [replace(u, partitions=parts) for u in units]
         check = Worker(db_path, job, out)      # reads markers only: never loads the database
-        stats = {"units": len(units), "generated": 0, "finalized": 0, "theorems": 0,
-                 "tokens": 0, "started": time.perf_counter(), "phase": "generate",
-                 "resumed": 0}
-        generated: dict[int, dict] = {}
-        final: dict[int, Optional[dict]] = {}
+        stats = JobStats(units=len(units))
+        run = _Run(units, parts)
+        generated, final = run.generated, run.final
 
         def on_generated(task, marker):
             generated[task[1].unit] = marker
-            _count(stats, marker)
+            stats.count(marker)
             if progress:
                 progress(stats)
 
@@ -159,27 +206,29 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
                 m = check.unit_generated(u.unit, need_staging=final[u.unit] is None)
                 if m is not None:
                     generated[u.unit] = m
-                    stats["resumed"] += 1
-                    _count(stats, m)
-            stats["units"], stats["phase"] = len(units), "generate"
+                    stats.resumed += 1
+                    stats.count(m)
+            stats.units, stats.phase = len(units), "generate"
             executor.run([("generate", u) for u in fresh if u.unit not in generated],
                          on_generated)
-            stats["phase"] = "dedup"
-            executor.run([("dedup", (p, parts, len(units))) for p in range(parts)
+            stats.phase = "dedup"
+            executor.run([("dedup", Dedup(p, parts, len(units))) for p in range(parts)
                           if check.part_done(p, parts, len(units)) is None],
                          lambda task, m: None)
-            kept = _kept(lay, units, generated, parts)
-            more = _top_up(job, units, kept, fresh)
+            run.kept = _kept(lay, run)
+            more = gen.top_up(job.generate, job.unit_size, units, run.kept,
+                              {u.unit for u in fresh})
             if not more:
                 break
-            units = units + [replace(u, partitions=parts) for u in more]
-            write_json(lay.path("plan.json"), _plan_json(job, units))
-        quota = _quotas(job, units, kept)
-        stats["phase"] = "finalize"
+            units = run.units = units + [_unit(s, parts) for s in more]
+            lay.write_plan(job.fingerprint(), [[u.unit, u.count, u.first_proof, u.proofs,
+                                                u.partitions] for u in units])
+        quota = run.quota = _quotas(gen, job, run)
+        stats.phase = "finalize"
 
         def on_final(task, marker):
             final[task[1][0]] = marker
-            stats["finalized"] += 1
+            stats.finalized += 1
             if progress:
                 progress(stats)
 
@@ -187,7 +236,7 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
             f = final.get(u.unit)
             if f is not None and f.get("quota") != quota[u.unit]:
                 final[u.unit] = None
-        executor.run([("finalize", (u.unit, parts, quota[u.unit])) for u in units
+        executor.run([("finalize", Finalize(u.unit, parts, quota[u.unit])) for u in units
                       if final[u.unit] is None and quota[u.unit] > 0], on_final)
     except BaseException:
         if lock is not None:
@@ -198,189 +247,73 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
     # a worker lost mid-write (a node gone, a process killed) leaves its
     # half-written file under its temporary name: the task was done again
     # elsewhere, so the file is junk; the folder holds only the dataset
-    _remove_stale_temporaries(lay)
-    manifest = _manifest(lay, job, db_path, db_sha, units, parts, generated, kept, final,
-                         quota, executor.describe())
-    write_text(lay.path("README.md"), card_text(manifest, license_id, license_line))
+    lay.remove_temporaries()
+    manifest = _manifest(job, db_path, db_sha, run, executor.describe())
+    lay.write_manifest(manifest)
+    lay.write_card(card_text(manifest, license_id, license_line))
     if not keep_staging:
-        shutil.rmtree(lay.path("staging"), ignore_errors=True)
+        lay.remove_staging()
     lock.close()
     return manifest
 
 
-def _kept(lay: Layout, units: list[Unit], generated: dict, parts: int) -> list[int]:
+def _kept(lay: RunFolder, run: _Run) -> list[int]:
     """Theorems of each unit that global dedup keeps."""
+    units, generated = run.units, run.generated
     n = units[-1].unit + 1
     dropped = np.zeros(n, dtype=np.int64)
-    for p in range(parts):
+    for p in range(run.partitions):
         d = np.load(lay.part(p), mmap_mode="r")
         dropped += np.bincount(np.asarray(d["unit"]), minlength=n)[:n]
     return [generated[u.unit]["theorems"] - int(dropped[u.unit]) for u in units]
 
 
-def _top_up(job: JobConfig, units: list[Unit], kept: list[int], fresh: list[Unit]) -> list[Unit]:
-    """`forward` is asked for a number of distinct theorems: when units made
-    the same theorems and dedup left fewer, more units make up the rest.
-    Their number and size follow from the dedup result, which is a pure
-    function of the job, so the plan (and the dataset) stay reproducible."""
-    g = job.generate
-    short = g.count - sum(kept)
-    if g.generator not in ("forward", "deep") or short <= 0 or \
-            sum(u.count for u in units) > 4 * g.count + 10 * job.unit_size:
-        return []                      # nothing missing (or dedup drops nearly all)
-    fresh_ids = {u.unit for u in fresh}
-    if not any(k > 0 for u, k in zip(units, kept) if u.unit in fresh_ids):
-        return []                      # the last round found nothing new: exhausted
-    extra = short + short // 4 + 8     # a margin for the new units' own duplicates
-    first = units[-1].unit + 1
-    n = math.ceil(extra / job.unit_size)
-    return [Unit(first + i, min(job.unit_size, extra - i * job.unit_size)) for i in range(n)]
+def _resumed_plan(lay: RunFolder, job: JobConfig) -> Optional[list[Unit]]:
+    """The plan a resumed run had grown to (top-up units included)."""
+    rows = lay.read_plan(job.fingerprint())
+    try:
+        return [Unit(*row) for row in rows] if rows else None
+    except TypeError:
+        return None
 
 
-def _quotas(job: JobConfig, units: list[Unit], kept: list[int]) -> dict[int, int]:
+def _quotas(gen, job: JobConfig, run: _Run) -> dict[int, int]:
     """How many kept theorems each unit's shard holds: all of them, except
-    that `forward` stops at the count asked for (in unit order)."""
-    left = job.generate.count if job.generate.generator in ("forward", "deep") else sum(kept)
+    that a counted generator stops at the count asked for (in unit order)."""
+    left = job.generate.count if gen.counted else sum(run.kept)
     quota = {}
-    for u, k in zip(units, kept):
+    for u, k in zip(run.units, run.kept):
         quota[u.unit] = min(k, left)
         left -= quota[u.unit]
     return quota
 
 
-def _plan_json(job: JobConfig, units: list[Unit]) -> dict:
-    return {"format": FORMAT, "fingerprint": job.fingerprint(),
-            "units": [[u.unit, u.count, u.first_proof, u.proofs, u.partitions]
-                      for u in units]}
-
-
-def _load_plan(lay: Layout, job: JobConfig) -> Optional[list[Unit]]:
-    """The plan a resumed run had grown to (top-up units included)."""
-    data = read_json(lay.path("plan.json"))
-    if not data or data.get("fingerprint") != job.fingerprint():
-        return None
-    try:
-        return [Unit(*map(int, row)) for row in data["units"]]
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _count(stats: dict, marker: dict) -> None:
-    stats["generated"] += 1
-    stats["theorems"] += marker["theorems"]
-    stats["tokens"] += marker["tokens"]
-
-
-def _lock(lay: Layout):
-    """Hold the run's lock (`run.lock`, flock) for as long as the returned
-    file is open: one driver per run folder, whatever the executor.  A
-    second driver is refused at once, with the holder's host and pid."""
-    os.makedirs(lay.out, exist_ok=True)
-    f = open(lay.path(LOCK_FILE), "a+")
-    try:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        f.seek(0)
-        holder = f.read().strip() or "another process"
-        f.close()
-        raise JobError(f"{lay.out} is being written by another proofgen run ({holder}); "
-                       "wait for it to end, or choose another --out") from None
-    f.seek(0)
-    f.truncate()
-    f.write(f"pid {os.getpid()} on {socket.gethostname()}, since "
-            f"{time.strftime('%Y-%m-%d %H:%M:%S')}\n")
-    f.flush()
-    return f
-
-
-def _claim(lay: Layout, job: JobConfig, db_path: str, db_sha: str) -> None:
+def _claim(lay: RunFolder, job: JobConfig, db_path: str, db_sha: str) -> None:
     """Write job.json, or check that the folder holds this same job (same
     options, database and English templates)."""
     from ..emit.english import templates_fingerprint
-    want = {"format": FORMAT, "job": job.as_dict(), "fingerprint": job.fingerprint(),
-            "database_sha256": db_sha, "templates_sha256": templates_fingerprint()}
-    have = read_json(lay.path("job.json"))
-    if have is None:
-        if os.path.isfile(lay.path("job.json")):
-            raise JobError(f"{lay.path('job.json')} is damaged, so the run in {lay.out} "
-                           "cannot be resumed; --force replaces it")
-        if os.path.isdir(lay.out) and set(os.listdir(lay.out)) - {LOCK_FILE}:
-            raise JobError(f"{lay.out} is not empty and holds no proofgen job; choose "
-                           "another --out")
-        write_json(lay.path("job.json"), {**want, "database": os.path.basename(db_path)})
-        return
-    if have.get("format") != FORMAT:
-        raise JobError(f"{lay.out} holds a run written by another proofgen format "
-                       f"({have.get('format')}, this one writes {FORMAT}); choose another "
-                       "--out (or --force to replace it)")
-    if have.get("fingerprint") != want["fingerprint"] or \
-            have.get("database_sha256") != db_sha:
-        what = "database" if have.get("database_sha256") != db_sha else "options"
-        raise JobError(f"{lay.out} holds a run of another job (different {what}); rerun "
-                       "the same command to resume it, or choose another --out "
-                       "(or --force to replace it)")
-    if have.get("templates_sha256") != want["templates_sha256"]:
-        raise JobError(f"{lay.out} holds a run rendered with other English templates "
-                       "(PROOFGEN_TEMPLATES or the shipped templates changed); resuming would "
-                       "mix two wordings: set them back, or --force to start over")
+    lay.claim({"format": FORMAT, "job": job.as_dict(), "fingerprint": job.fingerprint(),
+               "database_sha256": db_sha, "templates_sha256": templates_fingerprint()},
+              os.path.basename(db_path))
 
 
-def _remove_stale_temporaries(lay: Layout) -> None:
-    """Half-written files of a run that was killed (never vouched for)."""
-    for sub in ("staging", "theorems", "hashes", "units", "dedup", "shards", "done"):
-        folder = lay.path(sub)
-        if os.path.isdir(folder):
-            for name in os.listdir(folder):
-                if name.endswith(".tmp"):
-                    os.unlink(os.path.join(folder, name))
-    if os.path.isdir(lay.out):
-        for name in os.listdir(lay.out):
-            if name.endswith(".tmp"):
-                os.unlink(lay.path(name))
-
-
-#: what a run folder holds (layout.py); `--force` removes these and nothing else
-RUN_FOLDERS = ("staging", "theorems", "hashes", "units", "dedup", "shards", "done", "report")
-RUN_FILES = ("manifest.json", "plan.json", "job.json", "README.md", "run.lock")
-LOCK_FILE = "run.lock"
+#: what a run folder holds (folder.py); `--force` removes these and nothing else
+RUN_FOLDERS = RunFolder.FOLDERS
+RUN_FILES = RunFolder.FILES
+LOCK_FILE = RunFolder.LOCK
 
 
 def clear_run(out: str) -> None:
     """Remove a run's files (only proofgen's own) so a new job can start.
     JobError, removing nothing, when `out` holds anything else."""
-    lay = Layout(out)
-    if not os.path.isdir(out) or not os.listdir(out):
-        return
-    strangers = sorted(set(os.listdir(out)) - set(RUN_FOLDERS) - set(RUN_FILES))
-    if strangers:
-        # checked before anything is removed: a folder that holds anything
-        # proofgen did not write is someone's, whatever its job.json says
-        raise JobError(f"--force replaces a proofgen run, but {out} is not empty: it holds "
-                       f"files proofgen did not write ({', '.join(strangers[:3])}"
-                       f"{', ...' if len(strangers) > 3 else ''}); nothing was removed: move "
-                       "them or choose another --out")
-    if set(os.listdir(out)) - {LOCK_FILE} and not os.path.isfile(lay.path("job.json")):
-        raise JobError(f"--force replaces a proofgen run, but {out} holds no proofgen job "
-                       "(job.json is missing); nothing was removed: choose another --out")
-    lock = _lock(lay)           # never under a driver that is writing the run
-    try:
-        for sub in RUN_FOLDERS:
-            shutil.rmtree(lay.path(sub), ignore_errors=True)
-        for name in RUN_FILES:
-            if name != LOCK_FILE:
-                try:
-                    os.unlink(lay.path(name))
-                except FileNotFoundError:
-                    pass
-    finally:
-        lock.close()
+    RunFolder(out).clear()
 
 
-def _manifest(lay: Layout, job: JobConfig, db_path: str, db_sha: str, units: list[Unit],
-              parts: int, generated: dict, kept: list[int], final: dict, quota: dict,
-              executor: dict) -> dict:
+def _manifest(job: JobConfig, db_path: str, db_sha: str, run: _Run, executor: dict) -> dict:
     from ..emit.english import template_files, templates_fingerprint
     from ..emit.tokens import TokenCounter
+    units, parts, generated, kept = run.units, run.partitions, run.generated, run.kept
+    final, quota = run.final, run.quota
     tokens_by_style: dict[str, int] = {}
     records_by_style: dict[str, int] = {}
     hist: dict[str, dict[str, int]] = {m: {} for m in METRICS}
@@ -406,6 +339,8 @@ def _manifest(lay: Layout, job: JobConfig, db_path: str, db_sha: str, units: lis
         "config": job.as_dict(),
         "versions": {"proofgen": __version__, "kernel": KERNEL_VERSION,
                      "python": platform.python_version()},
+        # which path of every reference/fast pair ran (PROOFGEN_ENGINE, build)
+        "engines": engines.describe(),
         "tokenizer": TokenCounter.describe_static(),
         "units": len(units),
         "requested": job.generate.count,
@@ -434,5 +369,4 @@ def _manifest(lay: Layout, job: JobConfig, db_path: str, db_sha: str, units: lis
         "templates": {"sha256": templates_fingerprint(),
                       "files": [os.path.basename(p) for p in template_files()]},
     }
-    write_json(lay.path("manifest.json"), manifest)
     return manifest

@@ -8,19 +8,19 @@
    Each partition holds about 1/partitions of all hashes, so dedup scales
    with the number of units instead of loading everything in one process.
 3. `finalize` a unit: its records without the dropped theorems (and, for
-   `forward`, only as many as the count asked for needs), as the unit's
-   final shard; the theorem file to match; a marker.
+   a counted generator such as `forward`, only as many as the count asked
+   for needs), as the unit's final shard; the theorem file to match; a
+   marker.
 
 Every task is a pure function of the job and its argument: a shard is
 byte-identical whichever executor, worker count or order made it.
 """
 from __future__ import annotations
 
-import gc
 import os
 import time
-from dataclasses import dataclass, replace
-from typing import Optional
+from dataclasses import dataclass
+from typing import NamedTuple, Optional
 
 import numpy as np
 import orjson
@@ -31,11 +31,13 @@ from ..emit.notation import Notation
 from ..emit.records import RecordMaker
 from ..emit.shards import ShardWriter, read_lines
 from ..emit.tokens import TokenCounter
+from ..explore import collector, generators
+from ..explore.run import GenerateConfig, generate
+from ..syntax.metrics import METRICS, bucket
 from .documents import doc_of, generated_assertions, needed_lemmas
-from ..explore.run import METRICS, GenerateConfig, bucket, generate
-from .layout import Layout, read_json, vouched, write_bytes, write_json
+from .folder import FORMAT, RunFolder
+from .layout import write_bytes, write_json
 
-FORMAT = "proofgen-run/3"   # 3: fixed record schema (lists as Metamath text)
 KERNEL_VERSION = f"proofgen-kernel {__version__}"
 
 
@@ -51,11 +53,23 @@ class Unit:
     partitions: int = 1       # dedup partitions its hashes are written for
 
     def config(self, base: GenerateConfig) -> GenerateConfig:
-        if base.generator == "extract":
-            return replace(base, unit=self.unit, count=self.count,
-                           first_proof=base.first_proof + self.first_proof,
-                           proofs=self.proofs)
-        return replace(base, unit=self.unit, count=self.count)
+        """The generator's options for this unit (its generator says how a
+        unit narrows them)."""
+        return generators.get(base.generator).unit_config(base, self)
+
+
+class Dedup(NamedTuple):
+    """A dedup task: hash partition `part` of `partitions`, over `units` units."""
+    part: int
+    partitions: int
+    units: int
+
+
+class Finalize(NamedTuple):
+    """A finalize task: unit `unit`'s shard, `quota` theorems at most."""
+    unit: int
+    partitions: int
+    quota: int
 
 
 def run_meta(ctx, db_path: str, config: GenerateConfig, tokenizer: str) -> dict:
@@ -73,12 +87,6 @@ def run_meta(ctx, db_path: str, config: GenerateConfig, tokenizer: str) -> dict:
     }
 
 
-def _entry(layout: Layout, info: dict) -> dict:
-    return {"path": layout.rel(info["path"]), "records": info["records"],
-            "bytes": info["bytes"], "uncompressed_bytes": info["uncompressed_bytes"],
-            "sha256": info["sha256"]}
-
-
 class RunIdentityError(RuntimeError):
     """A worker asked to write into a run that is not (or no longer) its own."""
 
@@ -91,7 +99,7 @@ class Worker:
     def __init__(self, db_path: str, job, out: str, state: Optional[tuple] = None):
         self.db_path = db_path
         self.job = job
-        self.layout = Layout(out)
+        self.folder = RunFolder(out)
         self._state = state
         self.load_seconds = 0.0
         self._fingerprint = job.fingerprint()
@@ -102,13 +110,13 @@ class Worker:
         (replaced with --force while this worker was busy), or when this
         process's templates differ from the run's (PROOFGEN_TEMPLATES set
         differently on this node): a run never mixes two jobs or wordings."""
-        have = read_json(self.layout.path("job.json")) or {}
+        have = self.folder.job() or {}
         if have.get("fingerprint") != self._fingerprint:
-            raise RunIdentityError(f"{self.layout.out} no longer holds this worker's job "
+            raise RunIdentityError(f"{self.folder.out} no longer holds this worker's job "
                                    "(it was replaced); nothing more is written")
         if have.get("templates_sha256") != self._templates:
             raise RunIdentityError(f"this worker's English templates ({ENV_VAR}) differ from "
-                                   f"the run's in {self.layout.out}; set the same on every node")
+                                   f"the run's in {self.folder.out}; set the same on every node")
 
     def state(self) -> tuple:
         if self._state is None:
@@ -130,7 +138,7 @@ class Worker:
     # -- 1 -------------------------------------------------------------------
     def generate(self, unit: Unit) -> dict:
         db, ctx, notation, counter = self.state()
-        lay = self.layout
+        lay = self.folder
         config = unit.config(self.job.generate)
         mark = db.mark()
         t0 = time.process_time()
@@ -176,12 +184,12 @@ class Worker:
             "records": staging_info["records"],
             "tokens": sum(maker.tokens.values()),
             "tokens_by_style": {s: n for s, n in maker.tokens.items() if n},
-            "staging": _entry(lay, staging_info),
-            "theorem_file": _entry(lay, facts_info),
+            "staging": lay.entry(staging_info),
+            "theorem_file": lay.entry(facts_info),
             "hashes": {"path": lay.rel(lay.hashes(unit.unit)), "sha256": hashes_sha},
-            "stats": {k: v for k, v in result.stats.items()
+            "stats": {k: v for k, v in result.stats.as_dict().items()
                       if k not in ("rejections", "seconds")},
-            "rejections": result.stats.get("rejections", [])[:20],
+            "rejections": result.stats.rejections[:20],
             "cpu_seconds": {"generate": round(t1 - t0, 3), "emit": round(t2 - t1, 3)},
             # the part of emitting spent rendering, counting tokens, compressing
             "emit_seconds": {"render": round(maker.seconds["render"], 3),
@@ -193,9 +201,9 @@ class Worker:
         return marker
 
     # -- 2 -------------------------------------------------------------------
-    def dedup(self, arg: tuple[int, int, int]) -> dict:
+    def dedup(self, arg: Dedup) -> dict:
         part, partitions, units = arg
-        lay = self.layout
+        lay = self.folder
         chunks_h, chunks_u = [], []
         for u in range(units):
             # only this partition's slice of each unit's file is read
@@ -221,9 +229,9 @@ class Worker:
         return marker
 
     # -- 3 -------------------------------------------------------------------
-    def finalize(self, arg: tuple[int, int, int]) -> dict:
+    def finalize(self, arg: Finalize) -> dict:
         u, partitions, quota = arg
-        lay = self.layout
+        lay = self.folder
         drop: set[str] = set()
         for p in range(partitions):
             d = np.load(lay.part(p), mmap_mode="r")
@@ -262,32 +270,23 @@ class Worker:
         marker = {"format": FORMAT, "unit": u, "quota": quota, "theorems": len(seen),
                   "dropped_theorems": len(dropped), "records": info["records"],
                   "records_by_style": records, "tokens": sum(tokens.values()),
-                  "tokens_by_style": tokens, "histograms": hist, "shard": _entry(lay, info),
+                  "tokens_by_style": tokens, "histograms": hist, "shard": lay.entry(info),
                   "theorem_file": facts}
         write_json(lay.done_marker(u), marker)
         return marker
 
     # -- what is already done -------------------------------------------------
     def unit_generated(self, u: int, need_staging: bool) -> Optional[dict]:
-        lay = self.layout
-        m = read_json(lay.unit_marker(u))
-        keys = ("hashes",) + (("staging", "theorem_file") if need_staging else ())
-        return m if vouched(lay, m, keys) else None
+        return self.folder.generated_marker(u, need_staging)
 
     def part_done(self, p: int, partitions: int, units: int) -> Optional[dict]:
-        lay = self.layout
-        m = read_json(lay.part_marker(p))
-        ok = (m is not None and m.get("partitions") == partitions and m.get("units") == units
-              and vouched(lay, m, ("file",)))
-        return m if ok else None
+        return self.folder.dedup_marker(p, partitions, units)
 
     def unit_final(self, u: int) -> Optional[dict]:
-        lay = self.layout
-        m = read_json(lay.done_marker(u))
-        return m if vouched(lay, m, ("shard", "theorem_file")) else None
+        return self.folder.final_marker(u)
 
 
-def _final_theorems(lay: Layout, u: int, kept: set[str]) -> dict:
+def _final_theorems(lay: RunFolder, u: int, kept: set[str]) -> dict:
     """The unit's theorem file for its final shard: the kept theorems, and
     the generated results they cite (directly or not) as lemmas, a dropped
     theorem among them; in the staged order, which cites before use."""
@@ -312,7 +311,7 @@ def _final_theorems(lay: Layout, u: int, kept: set[str]) -> dict:
     except BaseException:
         out.abort()
         raise
-    return _entry(lay, out.close())
+    return lay.entry(out.close())
 
 
 def load_state(db_path: str, db=None, ctx=None) -> tuple:
@@ -322,11 +321,8 @@ def load_state(db_path: str, db=None, ctx=None) -> tuple:
     db = db if db is not None else load(db_path, limits=GENERATION_LIMITS)
     ctx = ctx if ctx is not None else Context.of(db)
     state = db, ctx, Notation.of(ctx.syn, db.sources), TokenCounter()
-    # The loaded database is millions of long-lived objects: keep the cyclic
-    # garbage collector from scanning them again and again (and, after a
-    # fork, from touching their pages).
-    gc.collect()
-    gc.freeze()
+    # millions of long-lived objects: out of the collector's sight (collector.py)
+    collector.settle_loaded()
     return state
 
 

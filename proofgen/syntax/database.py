@@ -21,7 +21,7 @@ from ..kernel import Database, Diagnostic, Statement
 from . import typecodes as tc_mod
 from .formats import sexp
 from .grammar import Grammar, build
-from .parser import ParseResult, ReferenceParser, step_budget
+from .parser import PARSER, ParseResult, step_budget
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class Syntax:
     # -- construction ---------------------------------------------------
     @classmethod
     def of(cls, db: Database, override: Optional[Mapping[str, Optional[str]]] = None,
-           engine: str = "cython", statements: Optional[Sequence[Statement]] = None) -> "Syntax":
+           engine: Optional[str] = None,
+           statements: Optional[Sequence[Statement]] = None) -> "Syntax":
         """Build the grammar of `db` and parse all its statements."""
         statements = list(db.statements()) if statements is None else list(statements)
         sources = db.sources
@@ -63,8 +64,9 @@ class Syntax:
     def from_statements(cls, statements: Sequence[Statement],
                         declared: Optional[tc_mod.Typecodes] = None,
                         override: Optional[Mapping[str, Optional[str]]] = None,
-                        engine: str = "cython") -> "Syntax":
+                        engine: Optional[str] = None) -> "Syntax":
         start = time.perf_counter()
+        engine = PARSER.engine(engine)    # None: the selector's choice (kernel.engines)
         codes = tc_mod.infer(statements, declared, dict(override or {}))
         g = build(statements, codes)
         syn = cls(g, statements=list(statements), engine=engine)
@@ -158,13 +160,9 @@ class Syntax:
         return result
 
 
-def make_parser(g: Grammar, engine: str):
-    if engine == "python":
-        return ReferenceParser(g)
-    if engine == "cython":
-        from ._parse import FastParser
-        return FastParser(g)
-    raise ValueError(f"unknown engine {engine!r}; choose cython or python")
+def make_parser(g: Grammar, engine: Optional[str] = None):
+    """A parser: `engine` when named, else the selector's choice."""
+    return PARSER.choose(engine)(g)
 
 
 def _decide_logical_types(syn: Syntax, parser) -> None:

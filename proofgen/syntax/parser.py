@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+from ..kernel import engines
 from .grammar import Grammar
 
 
@@ -186,3 +187,9 @@ class ReferenceParser:
                 by_slot[order[k]] = kid
             for kid in reversed(by_slot):
                 stack.append((kid, kid is swap))
+
+
+PARSER = engines.pair("syntax.parser", ReferenceParser, "proofgen.syntax._parse", "FastParser",
+                      agreement=("tests/test_syntax.py::test_engines_build_the_same_trees",
+                                 "tests/test_syntax_properties.py::"
+                                 "test_engines_agree_on_any_string"))

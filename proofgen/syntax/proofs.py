@@ -1,68 +1,127 @@
-"""Trees read off proofs.
+"""Replaying proofs, and trees read off them.
+
+`replay` is the one loop that walks a Metamath proof, normal or compressed:
+it keeps the proof stack and the saved steps and hands every step to a
+*builder*, which says how many stack entries a label takes (`arity`) and
+what citing it with them gives (`cite`).  What a replay makes is the
+builder's business, so each replayer of proofgen is a builder: trees of
+every step here (`ProofReplayer`), logical steps for the `extract`
+generator, normal proofs and proof trees in `proofgen.testing`.
 
 A Metamath proof builds every formula it uses: the steps that prove `wff`
 or `class` statements are its syntax subproofs, and they are parse trees
 already (a step citing `wi` with two wff subproofs is the node `wi`).
-`proof_trees` replays a proof on trees instead of strings and returns the
+`ProofReplayer` replays a proof on trees instead of strings and returns the
 tree of each step; `check_proof_syntax` compares the conclusion's tree with
 the parser's, which catches a grammar that parses a statement differently
 from how its proofs build it.
 
-The kernel has already checked the proof; this layer trusts its shape (and
-says so with a ValueError if it is handed one it cannot replay).
+The kernel has already checked the proofs replayed here; this layer trusts
+their shape (and says so with a ValueError if it is handed one it cannot
+replay).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional, Sequence
 
 from ..kernel import Diagnostic, Statement
+from ..kernel.mmtext import compressed_steps as decode_compressed  # noqa: F401 - re-exported
+from ..kernel.model import Proof
 from .database import Syntax
 from .formats import sexp
 from .terms import term_kit
+from .types import Step
 
 
-@dataclass(frozen=True)
-class Step:
-    """One proof step: the label it cites, the typecode it proves, its tree
-    (None for a logical step when only syntax was asked for)."""
+class Unreplayable(ValueError):
+    """A proof `replay` cannot go through: a stack underflow, a saved step
+    that does not exist, `Z` on an empty stack; builders raise it too for a
+    step they cannot build."""
 
-    label: str
-    typecode: str
-    term: Optional[tuple[int, ...]]
+
+class ProofBuilder:
+    """What `replay` makes of a proof's steps.  Hypotheses (the theorem's
+    own and any other the proof cites) come as labels like assertions, with
+    arity 0."""
+
+    def arity(self, label: str) -> int:
+        """How many stack entries citing `label` takes (its mandatory
+        hypotheses); raise ValueError for a label it does not know."""
+        raise NotImplementedError
+
+    def cite(self, label: str, args: list) -> Any:
+        """The stack entry citing `label` gives; `args` are the entries it
+        takes, in frame order."""
+        raise NotImplementedError
+
+    def unknown(self) -> Any:
+        """The stack entry of a `?` step (by default: not replayable)."""
+        raise Unreplayable("the proof has an unknown step")
+
+
+def proof_items(proof: Proof, mandatory: Sequence[str]) -> list:
+    """A proof's steps in one alphabet: a label (`?` for an unknown step)
+    for a citation, k >= 1 for the k-th saved step, 0 for saving the step
+    just made (`Z`).  A compressed proof's letters are all decoded first (a
+    ValueError for a bad letter comes before any step is replayed)."""
+    if proof.letters is None:
+        return list(proof.labels)
+    out: list = []
+    for item in decode_compressed(len(mandatory), proof.labels, proof.letters):
+        kind = item[0]
+        if kind == "label":
+            out.append(item[1])
+        elif kind == "hyp":
+            out.append(mandatory[item[1]])
+        elif kind == "saved":
+            out.append(item[1] + 1)
+        elif kind == "save":
+            out.append(0)
+        else:
+            out.append("?")
+    return out
+
+
+def replay(proof: Proof, mandatory: Sequence[str], builder: ProofBuilder) -> list:
+    """Replay `proof` of a theorem whose mandatory hypotheses are
+    `mandatory` (frame order) through `builder`; the stack at the end (one
+    entry for a complete proof).  A saved step is its entry again, as it
+    was made."""
+    arity, cite = builder.arity, builder.cite
+    stack: list = []
+    saved: list = []
+    for item in proof_items(proof, mandatory):
+        if type(item) is str:
+            if item == "?":
+                stack.append(builder.unknown())
+                continue
+            n = arity(item)
+            if n:
+                if n > len(stack):
+                    raise Unreplayable(f"proof stack underflow at {item}")
+                args = stack[len(stack) - n:]
+                del stack[len(stack) - n:]
+            else:
+                args = []
+            stack.append(cite(item, args))
+        elif item:
+            if item > len(saved):
+                raise Unreplayable(f"no saved step {item}")
+            stack.append(saved[item - 1])
+        else:
+            if not stack:
+                raise Unreplayable("Z on an empty stack")
+            saved.append(stack[-1])
+    return stack
 
 
 @dataclass(frozen=True)
 class ProofTrees:
     label: str
-    steps: tuple[Step, ...]
+    steps: tuple[Step, ...]                 # label, typecode, term (None: not built)
     conclusion: Optional[tuple[int, ...]]   # tree of the last step
     complete: bool                          # False when the proof has `?`
-
-
-def decode_compressed(hyp_count: int, labels: tuple[str, ...], letters: str):
-    """The steps of a compressed proof: ("hyp", i) for the i-th mandatory
-    hypothesis, ("label", name), ("saved", k) for the k-th saved step,
-    ("save",) after a step marked Z, ("unknown",) for `?`."""
-    n = 0
-    for ch in letters:
-        if "U" <= ch <= "Y":
-            n = n * 5 + (ord(ch) - ord("U") + 1)
-        elif "A" <= ch <= "T":
-            n = n * 20 + (ord(ch) - ord("A") + 1)
-            if n <= hyp_count:
-                yield ("hyp", n - 1)
-            elif n <= hyp_count + len(labels):
-                yield ("label", labels[n - hyp_count - 1])
-            else:
-                yield ("saved", n - hyp_count - len(labels) - 1)
-            n = 0
-        elif ch == "Z":
-            yield ("save",)
-        elif ch == "?":
-            yield ("unknown",)
-        elif not ch.isspace():
-            raise ValueError(f"bad compressed proof letter {ch!r}")
 
 
 class ProofReplayer:
@@ -82,66 +141,61 @@ class ProofReplayer:
         logical steps (`|-`) get a tree only if they are the last step."""
         if st.proof is None:
             raise ValueError(f"{st.label} has no proof")
-        proof = st.proof
-        if proof.compressed:
-            hyps = st.frame.hypotheses
-            items = []
-            for item in decode_compressed(len(hyps), proof.labels, proof.letters):
-                if item[0] == "hyp":
-                    items.append(("label", hyps[item[1]]))
-                else:
-                    items.append(item)
-        else:
-            items = [("unknown",) if lab == "?" else ("label", lab) for lab in proof.labels]
-        stack: list = []
-        saved: list = []
-        steps: list[Step] = []
-        complete = True
-        for item in items:
-            kind = item[0]
-            if kind == "label":
-                entry = self._cite(item[1], stack, logical)
-                stack.append(entry)
-                steps.append(entry[0])
-            elif kind == "saved":
-                stack.append(saved[item[1]])
-            elif kind == "save":
-                saved.append(stack[-1])
-            else:
-                complete = False
-                stack.append((Step("?", "?", None), None))
-        if not complete or len(stack) != 1:
-            return ProofTrees(st.label, tuple(steps), None, False)
+        b = _TreeBuilder(self, logical)
+        stack = replay(st.proof, st.frame.hypotheses, b)
+        if not b.complete or len(stack) != 1:
+            return ProofTrees(st.label, tuple(b.steps), None, False)
         step, lazy = stack[0]
         term = step.term
         if term is None and lazy is not None:
             term = self.kit.substitute(*lazy)
-        return ProofTrees(st.label, tuple(steps), term, True)
+        return ProofTrees(st.label, tuple(b.steps), term, True)
 
-    def _cite(self, label: str, stack: list, logical: bool):
-        s = self.by_label.get(label)
+
+class _TreeBuilder(ProofBuilder):
+    """Stack entries (Step, lazy): a logical step's tree is built only when
+    asked for; until then `lazy` holds (its statement's tree, substitution)."""
+
+    def __init__(self, r: ProofReplayer, logical: bool):
+        self.r = r
+        self.logical = logical
+        self.steps: list[Step] = []
+        self.complete = True
+
+    def arity(self, label: str) -> int:
+        s = self.r.by_label.get(label)
         if s is None:
             raise ValueError(f"proof cites unknown label {label}")
-        tree = self.syn.trees.get(label)
+        return 0 if s.kind in ("f", "e") else len(s.frame.hypotheses)
+
+    def unknown(self):
+        self.complete = False
+        return (Step("?", typecode="?"), None)
+
+    def cite(self, label: str, args: list):
+        r = self.r
+        s = r.by_label[label]
+        tree = r.syn.trees.get(label)
         if s.kind in ("f", "e"):
-            return (Step(label, s.typecode, tree.term if tree else None), None)
-        hyps = s.frame.hypotheses
-        if len(stack) < len(hyps):
-            raise ValueError(f"proof stack underflow at {label}")
-        args = stack[len(stack) - len(hyps):]
-        del stack[len(stack) - len(hyps):]
+            entry = (Step(label, term=tree.term if tree else None, typecode=s.typecode), None)
+            self.steps.append(entry[0])
+            return entry
         subst = {}
-        for h, (arg, _) in zip(hyps, args):
-            v = self.float_var.get(h)
+        for h, (arg, _) in zip(s.frame.hypotheses, args):
+            v = r.float_var.get(h)
             if v is not None:
                 if arg.term is None:
                     raise ValueError(f"{label}: argument for {h} has no tree")
                 subst[v] = arg.term
         if tree is None:
-            return (Step(label, s.typecode, None), None)
-        if logical or self.g.typecodes.is_syntax(s.typecode):
-            return (Step(label, s.typecode, self.kit.substitute(tree.term, subst)), None)
-        return (Step(label, s.typecode, None), (tree.term, subst))
+            entry = (Step(label, typecode=s.typecode), None)
+        elif self.logical or r.g.typecodes.is_syntax(s.typecode):
+            entry = (Step(label, term=r.kit.substitute(tree.term, subst), typecode=s.typecode),
+                     None)
+        else:
+            entry = (Step(label, typecode=s.typecode), (tree.term, subst))
+        self.steps.append(entry[0])
+        return entry
 
 
 def check_proof_syntax(syn: Syntax, replayer: Optional[ProofReplayer] = None,

@@ -18,10 +18,9 @@ from __future__ import annotations
 import hashlib
 from typing import Mapping, Optional, Sequence
 
+from ..kernel import engines
 from .grammar import Grammar
-
-Term = tuple  # of ints
-Subst = dict  # var id -> Term
+from .types import Subst, Term  # noqa: F401 - re-exported
 
 
 def skip(g: Grammar, term: Sequence[int], pos: int) -> int:
@@ -189,13 +188,50 @@ class TermKit:
         return True
 
 
+class ReferencePrinter:
+    """A tree as tokens, text and a syntax proof's node order, in plain
+    Python: the reference for `_terms.FastPrinter`."""
+
+    def __init__(self, g: Grammar):
+        self.g = g
+
+    def tokens(self, term: Term) -> list[int]:
+        return self.g.term_tokens(term)
+
+    def text(self, typecode: str, term: Term) -> str:
+        return " ".join([typecode] + self.g.unparse(term))
+
+    def postfix(self, term: Term) -> list[int]:
+        """Nodes children-first: the order of a syntax proof."""
+        out: list[int] = []
+        todo = [term]                 # explicit stack: terms can be deep
+        while todo:
+            t = todo.pop()
+            out.append(t[0])
+            if t[0] >= 0:
+                todo.extend(children(self.g, t))
+        out.reverse()
+        return out
+
+
+TERM_KIT = engines.pair("syntax.term_kit", TermKit, "proofgen.syntax._terms", "FastTermKit",
+                        agreement=("tests/test_syntax_properties.py::"
+                                   "test_match_finds_the_substitution",
+                                   "tests/test_syntax_properties.py::"
+                                   "test_fast_canonical_and_hash_agree_with_the_reference"))
+PRINTER = engines.pair("syntax.printer", ReferencePrinter, "proofgen.syntax._terms", "FastPrinter",
+                       agreement=("tests/test_syntax_properties.py::"
+                                  "test_fast_printer_agrees_with_the_grammar",))
+
+
 def term_kit(g: Grammar):
-    """The fast toolkit when it is built, else the reference one."""
-    try:
-        from ._terms import FastTermKit
-    except ImportError:  # pragma: no cover - build problem
-        return TermKit(g)
-    return FastTermKit(g)
+    """The toolkit the selector picks (`kernel.engines`): fast when built."""
+    return TERM_KIT.choose()(g)
+
+
+def printer(g: Grammar):
+    """The tree printer the selector picks (`kernel.engines`): fast when built."""
+    return PRINTER.choose()(g)
 
 
 def canonical(g: Grammar, terms: Sequence[Sequence[int]]) -> tuple[tuple[Term, ...], Subst]:

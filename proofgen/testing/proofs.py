@@ -10,33 +10,15 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional, Sequence
 
+from ..kernel.mmtext import decode_number, encode_number  # noqa: F401 - re-exported
 from ..kernel.model import Proof
+from ..syntax.proofs import ProofBuilder, replay
 from .choosers import Chooser
 
 Node = tuple  # (label, tuple of Node)
 
-
-def encode_number(n: int) -> str:
-    """Compressed-proof letters for step number n >= 1 (appendix B of the
-    Metamath book): A-T end a number, U-Y are its leading base-5 digits."""
-    if n < 1:
-        raise ValueError("step numbers start at 1")
-    s = chr(ord("A") + (n - 1) % 20)
-    n = (n - 1) // 20
-    while n:
-        s = chr(ord("U") + (n - 1) % 5) + s
-        n = (n - 1) // 5
-    return s
-
-
-def decode_number(letters: str) -> int:
-    n = 0
-    for ch in letters[:-1]:
-        n = n * 5 + (ord(ch) - ord("U") + 1)
-    return n * 20 + (ord(letters[-1]) - ord("A") + 1)
-
-
 _NUMBER = re.compile(r"[U-Y]*[A-T]|Z|\?|.")
+_STEP = re.compile(r"[U-Y]*[A-T]|Z|\?")
 
 
 def split_letters(letters: str) -> list[str]:
@@ -173,41 +155,34 @@ def decompress(proof: Proof, mandatory: Sequence[str], arity: Callable[[str], in
     the number of mandatory hypotheses of a listed label (0 for a
     hypothesis).  Raises ValueError on a malformed proof and ProofTooLarge
     past `limit` steps."""
-    m, labels = len(mandatory), list(proof.labels)
-    k = len(labels)
-    stack: list[list[str]] = []
-    saved: list[list[str]] = []
-    for tok in split_letters(proof.letters or ""):
-        if tok == "Z":
-            if not stack:
-                raise ValueError("Z on an empty stack")
-            saved.append(stack[-1])
-            continue
-        if tok == "?":
-            stack.append(["?"])
-            continue
-        if not re.fullmatch(r"[U-Y]*[A-T]", tok):
+    letters = proof.letters or ""
+    for tok in split_letters(letters):       # stricter than a replay: no spaces
+        if not _STEP.fullmatch(tok):
             raise ValueError(f"bad letters {tok!r}")
-        n = decode_number(tok)
-        if n <= m:
-            stack.append([mandatory[n - 1]])
-        elif n <= m + k:
-            lab = labels[n - m - 1]
-            a = arity(lab)
-            if a > len(stack):
-                raise ValueError("stack underflow")
-            entry: list[str] = []
-            for sub in stack[len(stack) - a:]:
-                entry.extend(sub)
-            del stack[len(stack) - a:]
-            entry.append(lab)
-            if len(entry) > limit:
-                raise ProofTooLarge(f"normal proof longer than {limit} steps")
-            stack.append(entry)
-        elif n <= m + k + len(saved):
-            stack.append(saved[n - m - k - 1])
-        else:
-            raise ValueError(f"step number {n} out of range")
+    stack = replay(Proof(proof.labels, letters), mandatory, _NormalProof(arity, limit))
     if len(stack) != 1:
         raise ValueError(f"{len(stack)} entries left")
     return stack[0]
+
+
+class _NormalProof(ProofBuilder):
+    """Replays a proof into its normal form: each entry the labels of its
+    subproof (a saved step is written out again)."""
+
+    def __init__(self, arity: Callable[[str], int], limit: int):
+        self.arity = arity
+        self.limit = limit
+
+    def cite(self, label: str, args: list) -> list[str]:
+        if not args:
+            return [label]
+        entry: list[str] = []
+        for sub in args:
+            entry.extend(sub)
+        entry.append(label)
+        if len(entry) > self.limit:
+            raise ProofTooLarge(f"normal proof longer than {self.limit} steps")
+        return entry
+
+    def unknown(self) -> list[str]:
+        return ["?"]

@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
+from ..kernel.mmtext import block, compressed_text
 from ..kernel.model import Proof, Statement
+from ..syntax.proofs import ProofBuilder, Unreplayable, replay
 from .choosers import Chooser
-from .mutations import ProofContext, mutate_proof
+from .mutations import ProofContext, _alter_math, mutate_proof
 from .oracle import Verdict
 from .proofs import ProofTooLarge, compress, decompress
 
@@ -38,16 +40,11 @@ class Restated:
     mandatory: tuple = ()
 
     def lines(self) -> list[str]:
-        out = ["${"]
-        out += [f"  $d {a} {b} $." for a, b in self.disjoint]
-        out += [f"  {h} $e {' '.join(e)} $." for h, e in self.hyps]
-        if self.proof.compressed:
-            text = f"( {' '.join(self.proof.labels)} ) {self.proof.letters}"
-        else:
-            text = " ".join(self.proof.labels)
-        out.append(f"  {self.label} $p {' '.join(self.conclusion)} $= {text} $.")
-        out.append("$}")
-        return out
+        proof = self.proof
+        text = compressed_text(proof.labels, proof.letters) if proof.compressed \
+            else " ".join(proof.labels)
+        return block(self.label, " ".join(self.conclusion), text,
+                     [(h, " ".join(e)) for h, e in self.hyps], self.disjoint).split("\n")[:-1]
 
     def check(self, db) -> list:
         """Diagnostics from checking this block against a loaded database
@@ -161,32 +158,37 @@ def _relabel(r: Restated, label: str) -> Restated:
 
 
 def _alter(expr: tuple, ch: Chooser, constants: list[str]) -> tuple:
-    m = list(expr)
-    j = ch.integer(1 if len(m) > 1 else 0, len(m) - 1)
-    op = ch.choice(["swap", "replace", "drop", "duplicate"])
-    if op == "swap" and len(m) > 2:
-        k = ch.integer(1, len(m) - 1)
-        m[j], m[k] = m[k], m[j]
-    elif op == "drop" and len(m) > 1:
-        del m[j]
-    elif op == "duplicate":
-        m.insert(j, m[j])
-    else:
-        m[j] = ch.choice(constants + m)
-    return tuple(m)
+    """`expr` with one symbol swapped, replaced (by a constant or one of its
+    own symbols), dropped or doubled; its typecode kept."""
+    return _alter_math(expr, ch, constants + list(expr), keep_first=True)
 
 
 def _tree(steps: Sequence[str], arity) -> Optional[tuple]:
-    """A proof tree from a correct normal proof."""
-    stack: list = []
-    for lab in steps:
-        a = arity(lab)
-        if a is None or a > len(stack):
-            return None
-        node = (lab, tuple(stack[len(stack) - a:]))
-        del stack[len(stack) - a:]
-        stack.append(node)
+    """A proof tree from a correct normal proof (None for one that is not)."""
+    try:
+        stack = replay(Proof(tuple(steps)), (), _TreeOf(arity))
+    except Unreplayable:
+        return None
     return stack[0] if len(stack) == 1 else None
+
+
+class _TreeOf(ProofBuilder):
+    """Replays a proof into its tree: (label, children)."""
+
+    def __init__(self, arity):
+        self._arity = arity
+
+    def arity(self, label: str) -> int:
+        a = self._arity(label)
+        if a is None:
+            raise Unreplayable(f"unknown label {label}")
+        return a
+
+    def cite(self, label: str, args: list) -> tuple:
+        return (label, tuple(args))
+
+    def unknown(self) -> tuple:
+        return ("?", ())
 
 
 @dataclass

@@ -1,0 +1,571 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The `deep` generator's saturation loop in C: `Deep._saturate` and
+`Deep._apply` of `deep.py` (the reference), statement for statement, drawing
+the same random numbers in the same order, so both derive the same facts
+(tests hold them to that).
+
+What differs is only how: matching binds into the application's
+substitution in place (undone on failure) instead of copying it per
+candidate, and a hypothesis-free library assertion whose conclusion clashes
+with the goal on a constant (a necessary condition for unifying, checked
+without building anything) is not handed to `unify`.
+"""
+from libc.math cimport log
+from libc.stdint cimport int32_t
+from libc.stdlib cimport malloc, realloc, free
+from cpython.tuple cimport PyTuple_GET_SIZE, PyTuple_GET_ITEM
+from cpython.list cimport PyList_GET_SIZE, PyList_GET_ITEM
+from cpython.dict cimport PyDict_GetItem
+from cpython.ref cimport PyObject
+
+
+cdef enum:
+    PREFIX = 4   # deep.PREFIX
+
+
+cdef inline long _at(tuple t, Py_ssize_t i):
+    return <long> <object> PyTuple_GET_ITEM(t, i)
+
+
+cdef class _Tables:
+    """Rule arities and types, variable types (synced as fresh variables
+    are added to the grammar)."""
+    cdef object g
+    cdef int32_t* arity
+    cdef int32_t* rtype
+    cdef Py_ssize_t nrules
+    cdef int32_t* vtype
+    cdef Py_ssize_t nvars, vcap
+
+    def __cinit__(self):
+        self.arity = self.rtype = self.vtype = NULL
+
+    def __dealloc__(self):
+        free(self.arity)
+        free(self.rtype)
+        free(self.vtype)
+
+    def __init__(self, g):
+        self.g = g
+        self.nrules = len(g.rules)
+        self.arity = <int32_t*> malloc((self.nrules + 1) * sizeof(int32_t))
+        self.rtype = <int32_t*> malloc((self.nrules + 1) * sizeof(int32_t))
+        if self.arity == NULL or self.rtype == NULL:
+            raise MemoryError()
+        for i, r in enumerate(g.rules):
+            self.arity[i] = r.arity
+            self.rtype[i] = r.type
+        self.nvars = self.vcap = 0
+        self._sync()
+
+    cdef int _sync(self) except -1:
+        cdef int32_t* p
+        variables = self.g.variables
+        cdef Py_ssize_t n = len(variables)
+        if n <= self.nvars:
+            return 0
+        if n > self.vcap:
+            self.vcap = max(n, 2 * self.vcap, 64)
+            p = <int32_t*> realloc(self.vtype, self.vcap * sizeof(int32_t))
+            if p == NULL:
+                raise MemoryError()
+            self.vtype = p
+        while self.nvars < n:
+            self.vtype[self.nvars] = variables[self.nvars].type
+            self.nvars += 1
+        return 0
+
+    cdef inline int32_t vartype(self, long node) except -2:
+        if -1 - node >= self.nvars:
+            self._sync()
+            if -1 - node >= self.nvars:
+                raise ValueError(f"no variable {node}")
+        return self.vtype[-1 - node]
+
+    cdef inline int32_t type_of(self, long node) except -2:
+        if node >= 0:
+            if node >= self.nrules:
+                raise ValueError(f"no rule {node}")
+            return self.rtype[node]
+        return self.vartype(node)
+
+    cdef inline Py_ssize_t skip(self, tuple t, Py_ssize_t pos) except -1:
+        cdef Py_ssize_t need = 1
+        cdef long node
+        cdef Py_ssize_t n = PyTuple_GET_SIZE(t)
+        while need:
+            if pos >= n:
+                raise ValueError("truncated term")
+            node = _at(t, pos)
+            pos += 1
+            if node >= 0:
+                if node >= self.nrules:
+                    raise ValueError(f"no rule {node}")
+                need += self.arity[node] - 1
+            else:
+                need -= 1
+        return pos
+
+    cdef int match_into(self, tuple pattern, tuple term, dict s) except -1:
+        """`kit.match(pattern, term, s)` into `s` itself: 1 and `s` extended,
+        or 0 and `s` as it was."""
+        cdef Py_ssize_t i = 0, j = 0, end, n = PyTuple_GET_SIZE(pattern)
+        cdef Py_ssize_t m = PyTuple_GET_SIZE(term)
+        cdef long p
+        cdef PyObject* bound
+        cdef list added = None
+        while i < n:
+            p = _at(pattern, i)
+            if j >= m:
+                break
+            if p < 0:
+                end = self.skip(term, j)
+                key = <object> PyTuple_GET_ITEM(pattern, i)
+                bound = PyDict_GetItem(s, key)
+                if bound == NULL:
+                    if self.type_of(_at(term, j)) != self.vartype(p):
+                        break
+                    s[key] = term[j:end]
+                    if added is None:
+                        added = [key]
+                    else:
+                        added.append(key)
+                elif not _equal_slice(<tuple> <object> bound, term, j, end):
+                    break
+                j = end
+            else:
+                if _at(term, j) != p:
+                    break
+                j += 1
+            i += 1
+        else:
+            return 1
+        if added is not None:
+            for key in added:
+                del s[key]
+        return 0
+
+    cdef bint clash(self, tuple a, tuple b) except -1:
+        """Whether `a` and `b` differ in a constant at a place both reach
+        through equal constants (then no substitution unifies them)."""
+        cdef Py_ssize_t i = 0, j = 0, n = PyTuple_GET_SIZE(a), m = PyTuple_GET_SIZE(b)
+        cdef long x, y
+        while i < n and j < m:
+            x = _at(a, i)
+            y = _at(b, j)
+            if x < 0 or y < 0:
+                i = self.skip(a, i)
+                j = self.skip(b, j)
+            elif x != y:
+                return True
+            else:
+                i += 1
+                j += 1
+        return False
+
+
+cdef inline bint _equal_slice(tuple bound, tuple term, Py_ssize_t j, Py_ssize_t end):
+    cdef Py_ssize_t k, n = PyTuple_GET_SIZE(bound)
+    if n != end - j:
+        return False
+    for k in range(n):
+        if _at(bound, k) != _at(term, j + k):
+            return False
+    return True
+
+
+cdef dict _tables_by_grammar = {}
+
+
+cdef _Tables _tables(g):
+    t = _tables_by_grammar.get(id(g))
+    if t is None or (<_Tables> t).g is not g:
+        t = _tables_by_grammar[id(g)] = _Tables(g)
+    return <_Tables> t
+
+
+cdef list _keyed(dict index, tuple term):
+    """`deep._keyed`."""
+    cdef list out = []
+    cdef Py_ssize_t k, n = PyTuple_GET_SIZE(term)
+    for k in range(1, PREFIX + 1):
+        if k > n or _at(term, k - 1) < 0:
+            break
+        x = index.get(term[:k])
+        if x:
+            out.append(x)
+    return out
+
+
+cdef inline bint _bound_in(tuple v, dict s):
+    """Whether `v` has a variable `s` binds to something other than itself."""
+    cdef Py_ssize_t i, n = PyTuple_GET_SIZE(v)
+    cdef long node
+    cdef PyObject* b
+    for i in range(n):
+        node = _at(v, i)
+        if node < 0:
+            b = PyDict_GetItem(s, <object> PyTuple_GET_ITEM(v, i))
+            if b != NULL and not (PyTuple_GET_SIZE(<tuple> <object> b) == 1 and
+                                  _at(<tuple> <object> b, 0) == node):
+                return True
+    return False
+
+
+cdef tuple _deep_sub(sub, tuple t, dict s):
+    """`t` under `s` made idempotent (`Deep._resolve`), without making it:
+    substituted until nothing bound is left (`s` has no cycles)."""
+    t = sub(t, s)
+    while _bound_in(t, s):
+        t = sub(t, s)
+    return t
+
+
+cdef tuple _renamed_lemma(dp, dict renamed, a, dict counter):
+    """`Deep._renamed_lemma(a, counter)`, from its cache when it can."""
+    types = dp.float_types.get(a.label)
+    if types is not None:
+        r = renamed.get((a.label, tuple([counter.get(t, 0) for t in types])))
+        if r is not None:
+            return r
+    return dp._renamed_lemma(a, counter)
+
+
+cdef inline Py_ssize_t _pick(object rnd, Py_ssize_t n) except -1:
+    return <Py_ssize_t> (<double> rnd() * n)
+
+
+cdef class _Round:
+    """What one round's applications read of the generator, looked up once."""
+    cdef object dp, rnd, sub, renamed_of, kit
+    cdef _Tables tb
+    cdef dict renamed, used, axioms_by_head, assertions, float_types, fixed, by_head, by_type
+    cdef set rigid
+    cdef list facts, terms
+    cdef Py_ssize_t ncand, window
+
+
+def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
+    """`Deep._saturate(facts, index, by_head, rigid, by_type)` of `dp`."""
+    cfg = dp.config
+    rnd = dp.rng.random
+    cdef _Round r = _Round()
+    r.dp = dp
+    r.rnd = rnd
+    r.sub = dp.ctx.kit.substitute
+    r.kit = dp.ctx.kit
+    r.renamed_of = dp._renamed
+    r.tb = _tables(dp.ctx.syn.grammar)
+    r.renamed = dp.renamed
+    r.used = dp.used
+    r.axioms_by_head = dp.axioms_by_head
+    r.assertions = dp.ctx.assertions
+    r.float_types = dp.float_types
+    r.fixed = {v: (v,) for v in rigid}
+    r.by_head = by_head
+    r.by_type = by_type
+    r.rigid = rigid
+    r.facts = facts
+    r.terms = [f.term for f in facts]
+    r.ncand = cfg.candidates
+    r.window = cfg.window
+    cdef list terms = r.terms
+    cdef dict used = r.used
+    cdef dict in_round = {}
+    cdef Py_ssize_t cap = max(cfg.per_round, cfg.pool // len(dp.rules))
+    cdef dict keyed = {}
+    cdef Py_ssize_t derived = 0, steps = cfg.steps, pool = cfg.pool, draws = cfg.draws
+    cdef Py_ssize_t max_symbols = cfg.max_symbols, max_hypotheses = cfg.max_hypotheses
+    cdef double var_rate = dp.var_rate, recent = cfg.recent, max_share = cfg.max_share
+    cdef Py_ssize_t used_total = dp.used_total
+    cdef Py_ssize_t n, i, attempts = 0, u, best, node, depth, fdepth, slot
+    cdef list levels, opts
+    cdef dict by_hyp_head = dp.by_hyp_head
+    cdef list var_hyp = dp.var_hyp
+    cdef tuple term, entry
+    cdef set hyps, stp
+    Fact = type(facts[0])
+    try:
+        for _ in range(steps):
+            if derived >= pool:
+                break
+            attempts += 1
+            n = len(facts)
+            if rnd() < 0.75:
+                i = n - 1 - min(n - 1, <Py_ssize_t> (-log(1.0 - <double> rnd()) * recent))
+            else:
+                i = _pick(rnd, n)
+            levels = keyed.get(i)
+            if levels is None:
+                levels = keyed[i] = _keyed(by_hyp_head, <tuple> PyList_GET_ITEM(terms, i))
+            if rnd() < var_rate or not levels:
+                levels = levels + [var_hyp]
+            opts = levels[_pick(rnd, len(levels))]
+            if not opts:
+                continue
+            entry = opts[_pick(rnd, len(opts))]
+            label = entry[2]
+            best = used.get(label, 0)
+            for _d in range(1, draws):
+                other = <tuple> opts[_pick(rnd, len(opts))]
+                u = used.get(other[2], 0)
+                if u < best:
+                    entry = other
+                    label = entry[2]
+                    best = u
+            if in_round.get(label, 0) >= cap or best > max_share * used_total + 20:
+                continue
+            rule = entry[0]
+            slot = entry[1]
+            new = _apply(r, rule, slot, i)
+            if new is None:
+                continue
+            term, prem, floats = new
+            if term in index or PyTuple_GET_SIZE(term) > max_symbols:
+                continue
+            depth = 0
+            hyps = set()
+            stp = set()
+            for p in prem:
+                if p[0] == "f":
+                    fp = facts[p[1]]
+                    fdepth = fp.depth
+                    if fdepth > depth:
+                        depth = fdepth
+                    stp |= fp.steps
+                    hyps |= fp.hyps
+                else:
+                    stp.add(("l", p[1], p[2]))
+            if len(hyps) > max_hypotheses:
+                continue
+            used[label] = used.get(label, 0) + 1
+            in_round[label] = in_round.get(label, 0) + 1
+            used_total += 1
+            for p in prem:
+                if p[0] == "l":
+                    used[p[1]] = used.get(p[1], 0) + 1
+                    used_total += 1
+            node = len(facts)
+            stp.add(node)
+            index[term] = node
+            facts.append(Fact(term, depth + 1, (label, floats, tuple(prem)), -1,
+                              frozenset(stp), frozenset(hyps)))
+            terms.append(term)
+            if _at(term, 0) >= 0:
+                by_head.setdefault(term[0], []).append(node)
+            derived += 1
+    finally:
+        dp.attempts += attempts
+        dp.used_total = used_total
+
+
+cdef object _apply(_Round r, rule, Py_ssize_t slot, Py_ssize_t driver):
+    cdef _Tables tb = r.tb
+    cdef list terms = r.terms
+    cdef dict m0 = {}
+    cdef list essentials = rule.essentials
+    if not tb.match_into(<tuple> PyList_GET_ITEM(essentials, slot),
+                         <tuple> PyList_GET_ITEM(terms, driver), m0):
+        return None
+    rnd = r.rnd
+    sub = r.sub
+    cdef dict used = r.used
+    rr = r.renamed.get(rule.label)
+    if rr is None:
+        rr = r.renamed_of(rule)
+    ren, hyps, concl, counter = rr
+    counter = dict(counter)
+    cdef dict s = {ren[v][0]: t for v, t in m0.items()}
+    s.update(r.fixed)
+    cdef Py_ssize_t nh = len(hyps), x, y, k, o, nc, j, window = r.window, nf
+    cdef list prem = [None] * nh
+    prem[slot] = ("f", driver)
+    cdef list order = [k for k in range(nh) if k != slot]
+    for x in range(len(order) - 1, 0, -1):
+        y = _pick(rnd, x + 1)
+        order[x], order[y] = order[y], order[x]
+    cdef tuple goal
+    cdef list cands
+    for k in order:
+        goal = sub(hyps[k], s)
+        found = None
+        if _at(goal, 0) >= 0:
+            c = r.by_head.get(goal[0])
+            cands = c if c is not None else []
+            nc = len(cands)
+            if nc > window:
+                o = _pick(rnd, nc)
+                for x in range(window):
+                    j = <Py_ssize_t> <object> PyList_GET_ITEM(cands, (o + x) % nc)
+                    if tb.match_into(goal, <tuple> PyList_GET_ITEM(terms, j), s):
+                        found = ("f", j)
+                        break
+            else:
+                for x in range(nc):
+                    j = <Py_ssize_t> <object> PyList_GET_ITEM(cands, x)
+                    if tb.match_into(goal, <tuple> PyList_GET_ITEM(terms, j), s):
+                        found = ("f", j)
+                        break
+        else:
+            nf = len(terms)
+            if nf > window:
+                o = _pick(rnd, nf)
+                for x in range(window):
+                    j = (o + x) % nf
+                    if tb.match_into(goal, <tuple> PyList_GET_ITEM(terms, j), s):
+                        found = ("f", j)
+                        break
+            else:
+                for j in range(nf):
+                    if tb.match_into(goal, <tuple> PyList_GET_ITEM(terms, j), s):
+                        found = ("f", j)
+                        break
+        if found is None and _at(goal, 0) >= 0:
+            levels = _keyed(r.axioms_by_head, goal)
+            if levels:
+                for _ in range(r.ncand):
+                    lib = levels[_pick(rnd, len(levels))]
+                    a = lib[_pick(rnd, len(lib))]
+                    b = lib[_pick(rnd, len(lib))]
+                    if used.get(b.label, 0) < used.get(a.label, 0):
+                        a = b
+                    # (renaming apart changes no constant: `a.conclusion` will do)
+                    if tb.clash(goal, a.conclusion):
+                        continue
+                    aren, aconcl, took = _renamed_lemma(r.dp, r.renamed, a, counter)
+                    u = unify_rigid(r.kit, goal, aconcl, s, r.rigid)
+                    if u is not None:
+                        s = u
+                        found = ("l", a.label, aren)
+                        counter.update(took)
+                        break
+        if found is None:
+            return None
+        prem[k] = found
+    # `s` made idempotent only where it is read (`Deep._apply` resolves it all)
+    concl = _deep_sub(sub, concl, s)
+    cdef dict fill = {}
+    cdef long nd
+    cdef set rigid = r.rigid
+    for nd in concl:
+        if nd < 0 and nd not in rigid and nd not in fill:
+            pool = r.by_type.get(tb.vartype(nd))
+            if not pool:
+                return None
+            fill[nd] = (pool[_pick(rnd, len(pool))],)
+    if fill:
+        concl = sub(concl, fill)
+        floats = tuple([sub(_deep_sub(sub, ren[v], s), fill) for v in rule.floats])
+    else:
+        floats = tuple([_deep_sub(sub, ren[v], s) for v in rule.floats])
+    out = []
+    for p in prem:
+        if p[0] == "l":
+            a = r.assertions[p[1]]
+            out.append(("l", p[1], tuple([sub(_deep_sub(sub, p[2][v], s), fill) if fill else
+                                          _deep_sub(sub, p[2][v], s) for v in a.floats])))
+        else:
+            out.append(p)
+    return concl, out, floats
+
+
+# -- tautologies -----------------------------------------------------------------
+cdef dict _OPS = {"wn": 1, "wi": 2, "wa": 3, "wo": 4, "wb": 5, "wnan": 6, "wxo": 7,
+                  "w3a": 8, "w3o": 9, "wtru": 10, "wfal": 11}
+
+
+cdef Py_ssize_t _atoms(_Tables tb, tuple t, Py_ssize_t pos, dict ops, dict atoms) except -1:
+    cdef long node = _at(t, pos)
+    cdef Py_ssize_t k, p, end
+    if node >= 0 and node in ops:
+        p = pos + 1
+        for k in range(tb.arity[node]):
+            p = _atoms(tb, t, p, ops, atoms)
+        return p
+    end = tb.skip(t, pos)
+    key = t[pos:end]
+    if key not in atoms:
+        atoms[key] = len(atoms)
+    return end
+
+
+cdef object _eval(_Tables tb, tuple t, Py_ssize_t* pos, dict ops, dict masks, object full):
+    cdef long node = _at(t, pos[0])
+    cdef Py_ssize_t end, k
+    cdef int op
+    if node >= 0 and node in ops:
+        op = ops[node]
+        pos[0] += 1
+        a = [_eval(tb, t, pos, ops, masks, full) for k in range(tb.arity[node])]
+        if op == 1:
+            return full & ~a[0]
+        if op == 2:
+            return full & (~a[0] | a[1])
+        if op == 3:
+            return a[0] & a[1]
+        if op == 4:
+            return a[0] | a[1]
+        if op == 5:
+            return full & ~(a[0] ^ a[1])
+        if op == 6:
+            return full & ~(a[0] & a[1])
+        if op == 7:
+            return a[0] ^ a[1]
+        if op == 8:
+            return a[0] & a[1] & a[2]
+        if op == 9:
+            return a[0] | a[1] | a[2]
+        if op == 10:
+            return full
+        return 0
+    end = tb.skip(t, pos[0])
+    m = masks[t[pos[0]:end]]
+    pos[0] = end
+    return m
+
+
+def tautology(ctx, dict connectives, tuple term):
+    """`deep._tautology_reference(ctx, connectives, term)` (`connectives`:
+    rule id -> its label, for the connectives `deep._TRUTH` knows)."""
+    cdef _Tables tb = _tables(ctx.syn.grammar)
+    cdef dict ops = {r: _OPS[lab] for r, lab in connectives.items()}
+    cdef dict atoms = {}
+    _atoms(tb, term, 0, ops, atoms)
+    cdef Py_ssize_t n = len(atoms), pos = 0
+    if n > 12:
+        return False
+    rows = 1 << n
+    full = (1 << rows) - 1
+    cdef dict masks = {}
+    for t, k in atoms.items():
+        half = 1 << k
+        block = ((1 << half) - 1) << half
+        masks[t] = block * full // ((1 << (2 * half)) - 1)
+    return _eval(tb, term, &pos, ops, masks, full) == full
+
+
+# -- unification that leaves the round's premises alone -----------------------------
+def unify_rigid(kit, tuple a, tuple b, dict s, set rigid):
+    """`Deep._unify_rigid(a, b, s, rigid)`."""
+    u = kit.unify(a, b, {k: v for k, v in s.items() if k not in rigid})
+    if u is None:
+        return None
+    cdef dict flip = {}
+    cdef tuple t
+    for v in rigid:
+        t = u.get(v)
+        if t is None:
+            continue
+        if PyTuple_GET_SIZE(t) != 1 or _at(t, 0) >= 0 or t[0] in rigid or t[0] in flip:
+            return None
+        flip[t[0]] = (v,)
+    cdef dict out
+    if flip:
+        sub = kit.substitute
+        out = {k: sub(t, flip) for k, t in u.items() if k not in rigid}
+    else:
+        out = {k: t for k, t in u.items() if k not in rigid}
+    out.update(flip)
+    for v in rigid:
+        out[v] = (v,)
+    return out

@@ -1,0 +1,56 @@
+"""The `deep` generator: rounds of saturation from a premise set and
+trace-back (`deep.py`), verified in batches like forward's.  It reads
+forward's library and size options (`GenerateConfig.forward`); its other
+knobs are `DeepConfig` defaults."""
+from __future__ import annotations
+
+from .generators import Counted, Request, library_labels, register
+
+
+class DeepGenerator(Counted):
+    name = "deep"
+    help = ("saturate from a library assertion's hypotheses and trace every derived fact "
+            "back to the hypotheses and steps it uses (deep chains, no unused or isolated "
+            "hypothesis; --library, --max-symbols, --max-hypotheses, --unit-size as forward)")
+    uses_library = True
+
+    def make(self, req: Request) -> tuple[list, dict]:
+        from .deep import Deep, DeepConfig
+        config, stats, want = req.config, req.stats, req.want
+        lib = library_labels(req.ctx, config)
+        f = config.forward
+        dcfg = DeepConfig(library=f.library, max_symbols=f.max_symbols,
+                          max_hypotheses=f.max_hypotheses,
+                          keep_instances=getattr(config, "keep_instances", False))
+        dp = Deep.start(req.ctx, dcfg, lib, config.seed, config.unit, req.excluded_hashes)
+        limit = config.max_attempts or 400 * want
+        pool: list = []
+        lemmas: dict = {}
+        pending: list = []
+
+        def forget(t):
+            dp.forget(t.label)
+
+        def flush():
+            req.keep_verified(pending, dp.generated, forget, pool, lemmas)
+            pending.clear()
+            req.made(len(pool))
+
+        while len(pool) < want and dp.attempts < limit:
+            made = dp.round()
+            stats.candidates += len(made)
+            pending.extend(made)
+            if len(pending) >= config.batch or len(pool) + len(pending) >= want:
+                flush()
+        if pending:
+            flush()
+        stats.attempts = dp.attempts
+        stats.set("rounds", dp.rounds)
+        stats.set("tautologies", dp.tautologies)  # facts not emitted: true without hypotheses
+        stats.set("instances", dp.instances)   # instances of a database assertion (novelty.py)
+        stats.set("no_result", dp.attempts - stats.candidates)
+        # lemmas past the count stay (they are cited); the theorems stop at it
+        return pool[:want], lemmas
+
+
+register(DeepGenerator())

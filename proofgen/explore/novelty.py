@@ -1,0 +1,181 @@
+"""Novelty beyond renaming: is a theorem a substitution instance of a
+database assertion whose hypotheses it includes?
+
+A theorem (hypotheses H, conclusion C) is an *instance of* assertion A
+(hypotheses H_A, conclusion C_A) when one substitution s of A's variables
+makes s(C_A) = C, s(h) a member of H for every h in H_A, and every `$d`
+pair of A a `$d` pair of the theorem under s: then the theorem follows from
+its hypotheses by a single citation of A, so it says nothing the database
+does not say already.
+A restatement (`Theorem.restates`) is the special case of a renaming.
+
+`InstanceIndex.of(ctx)` indexes the conclusions of the database's
+assertions (typecode `|-`, or the database's logical typecode) in a
+discrimination tree: the conclusion in prefix order, each variable a
+wildcard that stands for a whole subterm.  A lookup walks the theorem's
+conclusion down the tree, so only assertions whose constants sit where the
+conclusion has the same constants are matched (`kit.match`), and only
+those get their hypotheses compared.  Built once per context (about a
+second on set.mm) and shared by every generator of the process.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from ..syntax.types import Term
+
+_STAR = None        # the wildcard key of a tree node
+_LEAF = -10 ** 9    # the key under which a node lists the assertions ending there
+
+
+class InstanceIndex:
+    def __init__(self, ctx, typecode: str = "|-"):
+        self.ctx = ctx
+        self.typecode = typecode
+        #: one tree per number of hypotheses: a theorem with k of them
+        #: looks only in trees 0..k
+        self.roots: list[dict] = []
+        self.size = 0
+        self._arity = [r.arity for r in ctx.syn.grammar.rules]
+        for label in ctx.order:
+            a = ctx.assertions[label]
+            if a.typecode != typecode or a.kind == "g" or not a.conclusion:
+                continue
+            k = len(a.essentials)
+            while len(self.roots) <= k:
+                self.roots.append({})
+            node = self.roots[k]
+            for n in a.conclusion:
+                node = node.setdefault(_STAR if n < 0 else n, {})
+            # with the leading constants of its hypotheses: a theorem
+            # lacking one of them among its own hypotheses' cannot qualify
+            heads = frozenset(h[0] for h in a.essentials if h[0] >= 0)
+            node.setdefault(_LEAF, []).append((a, heads))
+            self.size += 1
+
+    @classmethod
+    def of(cls, ctx, typecode: str = "|-") -> "InstanceIndex":
+        """The index of `ctx`'s database, made on first use."""
+        key = (id(ctx), typecode)
+        got = _INDEXES.get(key)
+        if got is None or got.ctx is not ctx:
+            got = _INDEXES[key] = cls(ctx, typecode)
+        return got
+
+    def candidates(self, conclusion: Term, hypotheses: int = 10 ** 9) -> list:
+        """(assertion, leading constants of its hypotheses) for the
+        assertions with at most `hypotheses` hypotheses whose conclusion
+        may have `conclusion` as an instance: the same constants wherever
+        theirs has one."""
+        out: list = []
+        arity = self._arity
+        term = conclusion
+        n = len(term)
+
+        def skip(pos: int) -> int:
+            need = 1
+            while need:
+                x = term[pos]
+                pos += 1
+                need += (arity[x] - 1) if x >= 0 else -1
+            return pos
+
+        stack = [(root, 0) for root in self.roots[:hypotheses + 1]]
+        while stack:
+            node, pos = stack.pop()
+            if pos == n:
+                leaf = node.get(_LEAF)
+                if leaf:
+                    out.extend(leaf)
+                continue
+            star = node.get(_STAR)
+            if star is not None:
+                stack.append((star, skip(pos)))
+            x = term[pos]
+            if x >= 0:
+                child = node.get(x)
+                if child is not None:
+                    stack.append((child, pos + 1))
+        return out
+
+    def instance_of(self, hypotheses: Sequence[Term], conclusion: Term,
+                    disjoint=frozenset()) -> Optional[str]:
+        """The label of a database assertion the theorem (with `$d` pairs
+        `disjoint`, sorted pairs of variable ids) is an instance of (the
+        earliest in database order), or None."""
+        kit = self.ctx.kit
+        hyps = list(hypotheses)
+        have = {h[0] for h in hyps}
+        best = None
+        for a, heads in self.candidates(conclusion, len(hyps)):
+            if (best is not None and a.position >= best.position) or not heads <= have:
+                continue
+            s = kit.match(a.conclusion, conclusion)
+            if s is None:
+                continue
+            if _covered(kit, a, hyps, s, disjoint):
+                best = a
+        return best.label if best is not None else None
+
+
+def _covered(kit, a, have: list, s: dict, disjoint) -> bool:
+    """Whether one extension of `s` maps every hypothesis of `a` onto a
+    member of `have` and every `$d` pair of `a` onto pairs of `disjoint`
+    (backtracking; the lists are short)."""
+    return _extend(kit, a, a.essentials, have, s, disjoint)
+
+
+def _extend(kit, a, needed: list, have: list, s: dict, disjoint) -> bool:
+    if not needed:
+        return _disjoint_kept(a, s, disjoint)
+    first, rest = needed[0], needed[1:]
+    for h in have:
+        m = kit.match(first, h, s)
+        if m is not None and _extend(kit, a, rest, have, m, disjoint):
+            return True
+    return False
+
+
+def _disjoint_kept(a, s: dict, disjoint) -> bool:
+    """Whether `a`'s `$d` pairs under `s` are all among `disjoint` (sorted
+    pairs of variable ids): then citing `a` proves the theorem."""
+    for x, y in a.disjoint:
+        tx, ty = s.get(x), s.get(y)
+        if tx is None or ty is None:
+            continue
+        for p in tx:
+            if p >= 0:
+                continue
+            for q in ty:
+                if q >= 0:
+                    continue
+                if p == q or (min(p, q), max(p, q)) not in disjoint:
+                    return False
+    return True
+
+
+def instance_of(ctx, hypotheses: Sequence[Term], conclusion: Term, disjoint=frozenset(),
+                typecode: str = "|-") -> Optional[str]:
+    """`InstanceIndex.of(ctx, typecode).instance_of(hypotheses, conclusion, disjoint)`."""
+    return InstanceIndex.of(ctx, typecode).instance_of(hypotheses, conclusion, disjoint)
+
+
+def instance_of_by_scan(ctx, hypotheses: Sequence[Term], conclusion: Term,
+                        disjoint=frozenset(), typecode: str = "|-") -> Optional[str]:
+    """The same answer by trying every assertion (no index): the reference
+    the tests hold the index to."""
+    kit = ctx.kit
+    hyps = list(hypotheses)
+    for label in ctx.order:
+        a = ctx.assertions[label]
+        if a.typecode != typecode or a.kind == "g" or not a.conclusion:
+            continue
+        if len(a.essentials) > len(hyps):
+            continue
+        s = kit.match(a.conclusion, conclusion)
+        if s is not None and _covered(kit, a, hyps, s, disjoint):
+            return label
+    return None
+
+
+_INDEXES: dict = {}
