@@ -12,6 +12,7 @@ import functools
 import os
 import random
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -562,3 +563,22 @@ def test_set_mm_set_theory_records_have_no_checker_defects():
             a, b = tpl.in_words(t)
             said, total = said + a, total + b
     assert said >= 0.97 * total
+
+
+def test_families_go_to_the_first_pattern_matching_the_whole_label():
+    from proofgen.emit.english import first_family
+    labels = [s.label for s in load(SET_MM).statements() if s.kind in "ap"]
+    text = (Path(english.TEMPLATE_DIR) / "setclass.tpl").read_text()
+    patterns = [re.compile(p) for p in re.findall(r'^family "([^"]+)"', text, re.M)]
+    assert len(patterns) > 100
+    naive = {}
+    for label in labels:
+        for k, p in enumerate(patterns):
+            if p.fullmatch(label):
+                naive[label] = k
+                break
+    assert len(naive) > 5000
+    assert first_family(patterns, labels) == naive
+    # a pattern with its own named group or an inline flag: one at a time, same rule
+    odd = [re.compile("(?P<x>ax)-1"), re.compile("(?i)AX-.*")] + patterns
+    assert first_family(odd, ["ax-1", "ax-mp", "eqid"]) == {"ax-1": 0, "ax-mp": 1, "eqid": 2 + naive["eqid"]}
