@@ -29,6 +29,10 @@ Prints one row per (library, generator); no asserts.  Definitions:
   "+ctx" also charges the worker's set-up (`Context.of`: grammar, trees of
   every statement, indexes) to the same run, as a work unit of `--count`
   theorems pays it once per process;
+- warm novel/core-s: the same, for a second run of `--count` theorems (seed
+  + 1000) in the same process, as a worker's later units are: the rule
+  index and the instance index are made once per process and kept (their
+  cost is the difference to the cold figure);
 - histograms: log2 buckets (bucket k holds 2^k..2^(k+1)-1) of depth and of
   flattened length, `bucket:count`.
 
@@ -165,6 +169,18 @@ def main() -> None:
             cpu, wall = time.process_time() - c0, time.perf_counter() - w0
             f = figures(ctx, result, cpu, ctx_cpu)
             f["wall s"] = wall
+            # a worker's next unit: the per-process indexes are kept
+            warm_cfg = GenerateConfig(generator=gen, count=args.count, seed=args.seed + 1000,
+                                      forward=ForwardConfig(library=lib),
+                                      keep_instances=args.keep_instances)
+            mark = db.mark()
+            c0 = time.process_time()
+            try:
+                warm = generate(db, warm_cfg, ctx=ctx)
+            finally:
+                db.rollback(mark)
+            warm_cpu = time.process_time() - c0
+            f["warm novel/core-s"] = figures(ctx, warm, warm_cpu, ctx_cpu)["novel/core-s"]
             rows.append((lib, gen, f))
             print(f"  {lib:8} {gen:8} " + "  ".join(
                 f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in f.items()),

@@ -240,6 +240,7 @@ cdef class _Round:
     cdef object dp, rnd, sub, renamed_of, kit
     cdef _Tables tb
     cdef dict renamed, used, axioms_by_head, assertions, float_types, fixed, by_head, by_type
+    cdef dict patterns
     cdef set rigid
     cdef list facts, terms
     cdef Py_ssize_t ncand, window
@@ -257,6 +258,7 @@ def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
     r.renamed_of = dp._renamed
     r.tb = _tables(dp.ctx.syn.grammar)
     r.renamed = dp.renamed
+    r.patterns = dp.patterns
     r.used = dp.used
     r.axioms_by_head = dp.axioms_by_head
     r.assertions = dp.ctx.assertions
@@ -270,16 +272,22 @@ def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
     r.ncand = cfg.candidates
     r.window = cfg.window
     cdef list terms = r.terms
+    cdef list depths = [f.depth for f in facts]
+    cdef list stepsets = [f.steps for f in facts]
+    cdef list hypsets = [f.hyps for f in facts]
     cdef dict used = r.used
     cdef dict in_round = {}
+    cdef dict keyed_var = {}     # fact -> its levels and `var_hyp`
     cdef Py_ssize_t cap = max(cfg.per_round, cfg.pool // len(dp.rules))
     cdef dict keyed = {}
     cdef Py_ssize_t derived = 0, steps = cfg.steps, pool = cfg.pool, draws = cfg.draws
     cdef Py_ssize_t max_symbols = cfg.max_symbols, max_hypotheses = cfg.max_hypotheses
     cdef double var_rate = dp.var_rate, recent = cfg.recent, max_share = cfg.max_share
     cdef Py_ssize_t used_total = dp.used_total
-    cdef Py_ssize_t n, i, attempts = 0, u, best, node, depth, fdepth, slot
+    cdef Py_ssize_t n, i, j, attempts = 0, u, best, node, depth, fdepth, slot
     cdef list levels, opts
+    cdef tuple p
+    cdef object wide
     cdef dict by_hyp_head = dp.by_hyp_head
     cdef list var_hyp = dp.var_hyp
     cdef tuple term, entry
@@ -299,7 +307,10 @@ def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
             if levels is None:
                 levels = keyed[i] = _keyed(by_hyp_head, <tuple> PyList_GET_ITEM(terms, i))
             if rnd() < var_rate or not levels:
-                levels = levels + [var_hyp]
+                wide = keyed_var.get(i)
+                if wide is None:
+                    wide = keyed_var[i] = levels + [var_hyp]
+                levels = <list> wide
             opts = levels[_pick(rnd, len(levels))]
             if not opts:
                 continue
@@ -317,7 +328,7 @@ def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
                 continue
             rule = entry[0]
             slot = entry[1]
-            new = _apply(r, rule, slot, i)
+            new = _apply(r, rule, slot, i, label)
             if new is None:
                 continue
             term, prem, floats = new
@@ -327,14 +338,14 @@ def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
             hyps = set()
             stp = set()
             for p in prem:
-                if p[0] == "f":
-                    fp = facts[p[1]]
-                    fdepth = fp.depth
+                if PyTuple_GET_SIZE(p) == 2:        # ("f", fact)
+                    j = <Py_ssize_t> <object> PyTuple_GET_ITEM(p, 1)
+                    fdepth = <Py_ssize_t> <object> PyList_GET_ITEM(depths, j)
                     if fdepth > depth:
                         depth = fdepth
-                    stp |= fp.steps
-                    hyps |= fp.hyps
-                else:
+                    stp |= <frozenset> PyList_GET_ITEM(stepsets, j)
+                    hyps |= <frozenset> PyList_GET_ITEM(hypsets, j)
+                else:                               # ("l", label, floats)
                     stp.add(("l", p[1], p[2]))
             if len(hyps) > max_hypotheses:
                 continue
@@ -342,15 +353,18 @@ def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
             in_round[label] = in_round.get(label, 0) + 1
             used_total += 1
             for p in prem:
-                if p[0] == "l":
+                if PyTuple_GET_SIZE(p) == 3:
                     used[p[1]] = used.get(p[1], 0) + 1
                     used_total += 1
             node = len(facts)
             stp.add(node)
             index[term] = node
-            facts.append(Fact(term, depth + 1, (label, floats, tuple(prem)), -1,
-                              frozenset(stp), frozenset(hyps)))
+            fs, fh = frozenset(stp), frozenset(hyps)
+            facts.append(Fact(term, depth + 1, (label, floats, tuple(prem)), -1, fs, fh))
             terms.append(term)
+            depths.append(depth + 1)
+            stepsets.append(fs)
+            hypsets.append(fh)
             if _at(term, 0) >= 0:
                 by_head.setdefault(term[0], []).append(node)
             derived += 1
@@ -359,18 +373,21 @@ def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
         dp.used_total = used_total
 
 
-cdef object _apply(_Round r, rule, Py_ssize_t slot, Py_ssize_t driver):
+cdef object _apply(_Round r, rule, Py_ssize_t slot, Py_ssize_t driver, label):
     cdef _Tables tb = r.tb
     cdef list terms = r.terms
     cdef dict m0 = {}
-    cdef list essentials = rule.essentials
-    if not tb.match_into(<tuple> PyList_GET_ITEM(essentials, slot),
-                         <tuple> PyList_GET_ITEM(terms, driver), m0):
+    cdef tuple pattern
+    cdef object pats = r.patterns.get(label)
+    if pats is None:
+        pats = r.patterns[label] = tuple(rule.essentials)
+    pattern = <tuple> PyTuple_GET_ITEM(<tuple> pats, slot)
+    if not tb.match_into(pattern, <tuple> PyList_GET_ITEM(terms, driver), m0):
         return None
     rnd = r.rnd
     sub = r.sub
     cdef dict used = r.used
-    rr = r.renamed.get(rule.label)
+    rr = r.renamed.get(label)
     if rr is None:
         rr = r.renamed_of(rule)
     ren, hyps, concl, counter = rr

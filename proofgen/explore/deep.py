@@ -87,6 +87,9 @@ class DeepConfig:
     max_share: float = 1.0          # a rule is not applied while it has more than this
                                     # share of the unit's citations and 20 of them (1: off)
     max_rule_hypotheses: int = 0    # rules with more hypotheses are not applied (0: any)
+    max_cited_share: float = 1.0    # a theorem is not emitted if a database assertion
+                                    # would then have more than this share of the unit's
+                                    # emitted citations (plus `CITED_SLACK`; 1: off)
     per_round: int = 3              # applications of one rule per round at most
                                     # (more when the library has few rules)
     drop_tautologies: bool = True   # not emitted: true without their hypotheses
@@ -101,6 +104,10 @@ class DeepConfig:
 
 #: symbols of a statement's constant prefix the rule index keys on
 PREFIX = 4
+
+#: citations of one assertion allowed beyond `max_cited_share` (a unit's
+#: first theorems would otherwise all be over it)
+CITED_SLACK = 20
 
 
 def _keyed(index: dict, term: Term) -> list:
@@ -205,6 +212,10 @@ class Deep:
     novelty: object = None      # `novelty.InstanceIndex` (with `DeepConfig.instances`)
     instances: int = 0          # theorems found to be instances of a database assertion
     float_types: dict = field(default_factory=dict)  # label -> its floats' types
+    patterns: dict = field(default_factory=dict)     # label -> its hypotheses (C loop)
+    cited: dict = field(default_factory=dict)   # database label -> citations emitted
+    cited_total: int = 0                        # the sum of `cited`
+    concentrated: int = 0       # theorems not emitted: `max_cited_share`
 
     @classmethod
     def start(cls, ctx: Context, config: DeepConfig, labels: list[str], seed: int,
@@ -556,6 +567,7 @@ class Deep:
             return done[j]
 
         ref(target)
+        ref = None      # the closure refers to itself: break the cycle (no collection needed)
         conclusion = f.term
         chyps, cconcl, renaming = canonical_statement(ctx, hyps, conclusion)
         key = statement_hash(ctx, chyps, cconcl)
@@ -574,6 +586,20 @@ class Deep:
                         counts[ty] = counts.get(ty, 0) + 1
         if any(r[0] not in ctx.float_label for r in renaming.values()):
             return None
+        cites: dict = {}
+        assertions = ctx.assertions
+        for st in steps:
+            if st.label in assertions:
+                cites[st.label] = cites.get(st.label, 0) + 1
+        if self.config.max_cited_share < 1.0:
+            # deep facts are most often built on a few cheap rewrites
+            # (con1bii, xchnxbir, ...): this holds each to a share
+            cap = self.config.max_cited_share * (self.cited_total + sum(cites.values())) \
+                + CITED_SLACK
+            cited = self.cited
+            if any(cited.get(lab, 0) + n > cap for lab, n in cites.items()):
+                self.concentrated += 1
+                return None
         old = [kit.substitute(h, renaming) for h in hyps]
         new_index = {k: list(chyps).index(h) for k, h in enumerate(old)}
         steps = [Step(s.label, tuple(kit.substitute(t, renaming) for t in s.floats),
@@ -590,6 +616,9 @@ class Deep:
                 self.seen.add(key)
                 return None
         self.seen.add(key)
+        for lab, n in cites.items():
+            self.cited[lab] = self.cited.get(lab, 0) + n
+        self.cited_total += sum(cites.values())
         thm = Theorem(self._typecode(), tuple(chyps), cconcl, tuple(steps), disjoint, f.depth,
                       "deep", label=theorem_label(ctx, key, chyps, cconcl, disjoint), hash=key,
                       restates=ctx.known.get(key))

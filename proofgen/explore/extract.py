@@ -226,6 +226,12 @@ class Extractor:
         self._loop = None if loop is None else loop(
             self, logical_steps, disjoint_needed, Step, Theorem, Assertion, theorem_label)
 
+    def close(self) -> None:
+        """Drop the C loop, which refers back to this extractor: without the
+        cycle, what the extractor holds is freed when its last reference
+        goes (a worker's collector may never look: explore/collector.py)."""
+        self._loop = None
+
     def theorems(self, st: Statement) -> Iterator[Theorem]:
         """The theorems `st`'s proof gives, in order.  In C when the
         extension is built (`_theorem.ExtractLoop`), else by

@@ -4,6 +4,7 @@ forward's library and size options (`GenerateConfig.forward`); its other
 knobs are `DeepConfig` defaults."""
 from __future__ import annotations
 
+from . import collector
 from .generators import Counted, Request, library_labels, register
 
 
@@ -13,6 +14,7 @@ class DeepGenerator(Counted):
             "back to the hypotheses and steps it uses (deep chains, no unused or isolated "
             "hypothesis; --library, --max-symbols, --max-hypotheses, --unit-size as forward)")
     uses_library = True
+    may_freeze = True      # no cyclic garbage (tests/test_deep.py holds it to that)
 
     def make(self, req: Request) -> tuple[list, dict]:
         from .deep import Deep, DeepConfig
@@ -27,14 +29,19 @@ class DeepGenerator(Counted):
         pool: list = []
         lemmas: dict = {}
         pending: list = []
+        paused = collector.is_paused()
 
         def forget(t):
             dp.forget(t.label)
 
         def flush():
-            req.keep_verified(pending, dp.generated, forget, pool, lemmas)
+            req.keep_verified(pending, dp.generated, forget, pool, lemmas, collect=not paused)
             pending.clear()
             req.made(len(pool))
+            if paused:
+                # nothing cyclic to find: what the run made goes out of the
+                # collector's sight instead of being scanned
+                collector.freeze_young()
 
         while len(pool) < want and dp.attempts < limit:
             made = dp.round()
@@ -48,6 +55,7 @@ class DeepGenerator(Counted):
         stats.set("rounds", dp.rounds)
         stats.set("tautologies", dp.tautologies)  # facts not emitted: true without hypotheses
         stats.set("instances", dp.instances)   # instances of a database assertion (novelty.py)
+        stats.set("concentrated", dp.concentrated)  # over `max_cited_share`
         stats.set("no_result", dp.attempts - stats.candidates)
         # lemmas past the count stay (they are cited); the theorems stop at it
         return pool[:want], lemmas

@@ -66,6 +66,7 @@ def _hierarchical(req: Request, sources) -> tuple[list, dict]:
                 break
     if pending:
         flush()
+    ex.close()
     for k in ("candidates", "duplicates", "trivial", "excluded", "skipped"):
         req.stats.add(k, ex.stats[k])
     return pool[:want], lemmas
