@@ -10,13 +10,10 @@ Prints one row per (library, generator); no asserts.  Definitions:
   from a premise; forward: 1 + the deepest lemma cited);
 - flattened length: logical steps with every generated lemma a proof cites
   expanded into its own proof, recursively (a lemma cited twice counts twice);
-- non-propositional: the statement (hypotheses or conclusion) uses a syntax
-  rule outside `proofgen.explore.deep.PROPOSITIONAL` (wn wi wb wa wo wif w3o
-  w3a wnan wxo wtru wfal wnor w3nand wcad wdc);
-- unused hypothesis: one no step of the proof refers to; isolated: one sharing
-  no variable with the conclusion nor with another hypothesis (rates per
-  theorem); "no var with concl.": theorems with a hypothesis sharing no
-  variable with the conclusion;
+- non-propositional, unused / isolated hypotheses, "no var w/ concl."
+  (theorems with a hypothesis sharing no variable with the conclusion),
+  flattened length: as `proofgen.explore.quality` defines them, the
+  figures a run's manifest and `proofgen report` give;
 - top-10: share of the citations of database assertions (every step of every
   emitted theorem) going to the 10 most cited;
 - instance %: emitted theorems that are a substitution instance of a
@@ -49,39 +46,11 @@ from collections import Counter
 
 from proofgen.explore import novelty
 from proofgen.explore.context import Context
-from proofgen.explore.deep import uses_non_propositional
+from proofgen.explore.quality import flattened, hypothesis_faults, non_propositional
 from proofgen.explore.forward import ForwardConfig
 from proofgen.explore.novelty import instance_of
 from proofgen.explore.run import GenerateConfig, generate
 from proofgen.kernel import load
-
-
-def flattened(thm, lemmas, memo) -> int:
-    if thm.label in memo:
-        return memo[thm.label]
-    n = 0
-    for s in thm.steps:
-        lem = lemmas.get(s.label)
-        n += flattened(lem, lemmas, memo) if lem is not None and lem is not thm else 1
-    memo[thm.label] = n
-    return n
-
-
-def hypothesis_faults(thm) -> tuple[bool, bool, bool]:
-    """(has an unused hypothesis, has an isolated one, has one sharing no
-    variable with the conclusion)."""
-    used = {-1 - p for s in thm.steps for p in s.premises if p < 0}
-    cvars = {n for n in thm.conclusion if n < 0}
-    hvars = [{n for n in h if n < 0} for h in thm.hypotheses]
-    unused = any(i not in used for i in range(len(thm.hypotheses)))
-    isolated = no_concl = False
-    for i, hv in enumerate(hvars):
-        others = set().union(*(hvars[:i] + hvars[i + 1:])) if len(hvars) > 1 else set()
-        if hv.isdisjoint(cvars):
-            no_concl = True
-            if hv.isdisjoint(others):
-                isolated = True
-    return unused, isolated, no_concl
 
 
 def histogram(values) -> str:
@@ -95,7 +64,7 @@ def figures(ctx, result, cpu: float, ctx_cpu: float) -> dict:
     memo: dict = {}
     depth = sorted(t.depth for t in thms)
     flat = sorted(flattened(t, lemmas, memo) for t in thms)
-    faults = [hypothesis_faults(t) for t in thms]
+    faults = [[k > 0 for k in hypothesis_faults(t)] for t in thms]
     cites = Counter(s.label for t in thms for s in t.steps if s.label in ctx.assertions)
     total = sum(cites.values()) or 1
     n = len(thms) or 1
@@ -107,7 +76,8 @@ def figures(ctx, result, cpu: float, ctx_cpu: float) -> dict:
         "depth p90": depth[int(0.9 * (len(depth) - 1))] if depth else 0,
         "depth max": depth[-1] if depth else 0,
         "flat med": statistics.median(flat) if flat else 0,
-        "non-prop %": 100 * sum(uses_non_propositional(ctx, t) for t in thms) / n,
+        "non-prop %": 100 * sum(non_propositional(ctx, t.hypotheses, t.conclusion)
+                                for t in thms) / n,
         "unused %": 100 * sum(f[0] for f in faults) / n,
         "isolated %": 100 * sum(f[1] for f in faults) / n,
         "no var w/ concl %": 100 * sum(f[2] for f in faults) / n,

@@ -501,6 +501,15 @@ def cmd_generate(args) -> int:
     hist = manifest["histograms"][args.metric]
     print(f"  {args.metric} buckets (2^k..2^(k+1)-1): " +
           ", ".join(f"{2 ** int(k)}+: {v}" for k, v in hist.items()), file=sys.stderr)
+    q = manifest.get("quality")
+    if q:
+        print(f"  quality: {100 * q['non_propositional']:.0f}% beyond propositional logic; "
+              f"hypotheses unused in {100 * q['with_unused_hypothesis']:.1f}%, isolated in "
+              f"{100 * q['with_isolated_hypothesis']:.1f}%, sharing no variable with the "
+              f"conclusion in {100 * q['with_unshared_hypothesis']:.1f}%; instances of a "
+              f"database assertion {100 * q['instances']:.1f}%; the 10 most cited "
+              f"assertions {100 * q['top_share']:.0f}% of {q['citations']:,} citations",
+              file=sys.stderr)
     if manifest["rejected_by_kernel"]:
         # true theorems the kernel refused: a bug or a resource limit; never shipped
         print(f"  warning: the kernel rejected {manifest['rejected_by_kernel']:,} generated "

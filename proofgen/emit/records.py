@@ -211,12 +211,14 @@ class RecordMaker:
             got = doc._record_json = _dumps(self._record_meta(doc))[1:-1]
         return got
 
-    def fact_line(self, doc: ProofDoc, role: str) -> str:
+    def fact_line(self, doc: ProofDoc, role: str, quality: Optional[dict] = None) -> str:
         """The theorem as data, without a rendering (the run's theorem file:
         what `export-mm` reads): `role` ("theorem" or "lemma"), the theorem's
-        metadata fields and the unit's shared fields, as one JSON line."""
+        metadata fields, its `quality` figures (`explore.quality.measures`)
+        when given, and the unit's shared fields, as one JSON line."""
         self._prepare()
-        return f'{{"role":"{role}",{self._doc_json(doc)},{self._fact_shared}}}\n'
+        q = f'"quality":{orjson.dumps(quality).decode()},' if quality is not None else ""
+        return f'{{"role":"{role}",{self._doc_json(doc)},{q}{self._fact_shared}}}\n'
 
     def lines(self, doc: ProofDoc) -> list[str]:
         """The same records as JSON lines, equal to `json.dumps` of `records`

@@ -7,6 +7,7 @@ per record and style; a sample, the totals from the manifest); `draw`
 writes into a folder:
 
     depth.png, steps.png, length.png   histograms over the shipped theorems
+    flattened.png                      proof length with lemmas written out
     tokens.png                         tokens per style (totals, per record)
     assertions.png                     the most cited assertions
     report.md                          the figures, with the pictures
@@ -29,7 +30,7 @@ def figures(manifest: dict, theorem_rows: Iterable[dict], records: Iterable[dict
             progress: Optional[Callable[[str], None]] = None) -> dict:
     """The figures the report shows: from the theorem files' rows (lemma
     rows are skipped) and the records given (all, or a sample)."""
-    depth, steps, length = [], [], []
+    depth, steps, length, flat = [], [], [], []
     used: Counter = Counter()
     generated_used: Counter = Counter()
     for row in theorem_rows:
@@ -38,6 +39,9 @@ def figures(manifest: dict, theorem_rows: Iterable[dict], records: Iterable[dict
         depth.append(row["depth"])
         steps.append(row["steps"])
         length.append(row["length"])
+        q = row.get("quality")
+        if q is not None:
+            flat.append(q["flattened"])
         lemmas = set(row.get("lemmas", ()))
         for label in row["uses"]:
             (generated_used if label in lemmas else used)[label] += 1
@@ -53,7 +57,8 @@ def figures(manifest: dict, theorem_rows: Iterable[dict], records: Iterable[dict
             progress(f"{read:,} records read")
     return {"manifest": manifest, "depth": np.array(depth, dtype=np.int64),
             "steps": np.array(steps, dtype=np.int64),
-            "length": np.array(length, dtype=np.int64), "used": used,
+            "length": np.array(length, dtype=np.int64),
+            "flattened": np.array(flat, dtype=np.int64), "used": used,
             "generated_used": generated_used, "per_record": per_record,
             "records_read": read}
 
@@ -129,6 +134,28 @@ def _summary(values: np.ndarray) -> str:
             f"(mean {values.mean():.1f})")
 
 
+def _quality(q: Optional[dict]) -> list[str]:
+    """The manifest's quality entry (explore/quality.py) as report lines."""
+    if not q:
+        return []
+    pct = lambda x: f"{100 * x:.1f}%"  # noqa: E731
+    top = ", ".join(f"`{label}` {k:,}" for label, k in q["top"])
+    return [
+        "",
+        "| quality (shipped theorems) | |",
+        "|---|---|",
+        f"| beyond propositional logic | {pct(q['non_propositional'])} |",
+        f"| with an unused hypothesis | {pct(q['with_unused_hypothesis'])} |",
+        f"| with an isolated hypothesis | {pct(q['with_isolated_hypothesis'])} |",
+        f"| with a hypothesis sharing no variable with the conclusion | "
+        f"{pct(q['with_unshared_hypothesis'])} |",
+        f"| instances of a database assertion | {pct(q['instances'])} |",
+        f"| citations of database assertions | {q['citations']:,} "
+        f"({q['assertions_cited']:,} assertions) |",
+        f"| share of the 10 most cited | {pct(q['top_share'])} ({top}) |",
+    ]
+
+
 def draw(data: dict, out: str, name: str) -> str:
     """Write the pictures and report.md of `figures` into `out` (the run
     called `name`); returns the report's path."""
@@ -140,11 +167,14 @@ def draw(data: dict, out: str, name: str) -> str:
             data["steps"], "logical steps per proof", "steps", p)),
         ("length.png", "Statement length", lambda p: _histogram(
             data["length"], "statement length (symbols, hypotheses included)", "symbols", p)),
+        ("flattened.png", "Flattened proof length", lambda p: _histogram(
+            data["flattened"], "logical steps with every generated lemma written out",
+            "steps", p)),
         ("tokens.png", "Tokens per style", lambda p: _tokens(data, p)),
         ("assertions.png", "Assertion usage", lambda p: _assertions(data, p)),
     ]
-    for name, _, draw in pictures:
-        draw(os.path.join(out, name))
+    for file, _, make in pictures:
+        make(os.path.join(out, file))
     m = data["manifest"]
     gen = m.get("config", {}).get("generate", {})
     dd = m.get("dedup", {})
@@ -168,6 +198,11 @@ def draw(data: dict, out: str, name: str) -> str:
         f"| depth | {_summary(data['depth'])} |",
         f"| steps | {_summary(data['steps'])} |",
         f"| statement length | {_summary(data['length'])} |",
+    ]
+    if len(data["flattened"]):
+        lines.append(f"| flattened proof length | {_summary(data['flattened'])} |")
+    lines += _quality(m.get("quality"))
+    lines += [
         "",
         "| style | records | tokens | tokens per record (median) |",
         "|---|---:|---:|---:|",

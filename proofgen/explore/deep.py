@@ -49,13 +49,6 @@ from .context import Assertion, Context, canonical_statement, statement_hash
 from .theorem import Step, Theorem, as_assertion, disjoint_needed, theorem_label
 
 
-#: syntax rules that count as propositional (set.mm's and iset.mm's names):
-#: a theorem whose statement uses any other syntax rule is non-propositional
-PROPOSITIONAL = frozenset({
-    "wn", "wi", "wb", "wa", "wo", "wif", "w3o", "w3a", "wnan", "wxo", "wtru", "wfal",
-    "wnor", "w3nand", "wcad", "wdc"})
-
-
 #: truth functions of the propositional connectives (on bit masks; `f` all ones)
 _TRUTH = {
     "wn": lambda f, a: f & ~a,
@@ -693,13 +686,3 @@ SATURATE = engines.pair(
 TAUTOLOGY = engines.pair(
     "explore.deep_tautology", _tautology_reference, "proofgen.explore._deep", "tautology",
     agreement=("tests/test_deep.py::test_tautology_engines_agree",))
-
-
-def uses_non_propositional(ctx: Context, thm: Theorem) -> bool:
-    """Whether the statement uses a syntax rule outside `PROPOSITIONAL`."""
-    labels = ctx.rule_labels
-    for t in list(thm.hypotheses) + [thm.conclusion]:
-        for n in t:
-            if n >= 0 and labels[n] not in PROPOSITIONAL:
-                return True
-    return False

@@ -25,6 +25,7 @@ import numpy as np
 from .. import __version__
 from ..emit.records import StyleMix
 from ..explore import generators
+from ..explore.quality import Tally
 from ..explore.run import GenerateConfig
 from ..kernel import engines
 from ..syntax.metrics import METRICS
@@ -361,6 +362,8 @@ def _manifest(job: JobConfig, db_path: str, db_sha: str, run: _Run, executor: di
         "theorem_files": [final[u.unit]["theorem_file"] for u in shipped],
         "histograms": {m: dict(sorted(h.items(), key=lambda kv: int(kv[0])))
                        for m, h in hist.items()},
+        # what the shipped theorems are worth as text (explore/quality.py)
+        "quality": Tally.merge(final[u.unit]["quality"] for u in shipped).summary(),
         "cpu_seconds": {k: round(v, 3) for k, v in cpu.items()},
         "rejected_by_kernel": sum(generated[u.unit]["stats"].get("rejected", 0)
                                   for u in units),

@@ -32,6 +32,7 @@ from ..emit.records import RecordMaker
 from ..emit.shards import ShardWriter, read_lines
 from ..emit.tokens import TokenCounter
 from ..explore import collector, generators
+from ..explore.quality import Tally, measures
 from ..explore.run import GenerateConfig, generate
 from ..syntax.metrics import METRICS, bucket
 from .documents import doc_of, generated_assertions, needed_lemmas
@@ -149,6 +150,7 @@ class Worker:
         t1 = time.process_time()
         extra = generated_assertions(ctx, result.lemmas)
         memo: dict = {}
+        flat_memo: dict = {}
         maker = RecordMaker(notation, self.job.styles,
                             run_meta(ctx, self.db_path, config, counter.name),
                             config.seed, unit.unit, counter)
@@ -159,12 +161,14 @@ class Worker:
             for t in result.theorems:
                 doc = doc_of(ctx, t, extra, result.lemmas, memo)
                 hashes.append(t.hash)
-                facts.write_line(maker.fact_line(doc, "theorem"))
+                facts.write_line(maker.fact_line(
+                    doc, "theorem", measures(ctx, t, result.lemmas, flat_memo)))
                 for line in maker.lines(doc):
                     staging.write_line(line)
             for t in needed_lemmas(result):
                 facts.write_line(maker.fact_line(doc_of(ctx, t, extra, result.lemmas, memo),
-                                                 "lemma"))
+                                                 "lemma",
+                                                 measures(ctx, t, result.lemmas, flat_memo)))
             self.check_identity()
         except BaseException:
             staging.abort()
@@ -266,12 +270,12 @@ class Worker:
             out.abort()
             raise
         info = out.close()
-        facts = _final_theorems(lay, u, seen)
+        facts, quality = _final_theorems(lay, u, seen)
         marker = {"format": FORMAT, "unit": u, "quota": quota, "theorems": len(seen),
                   "dropped_theorems": len(dropped), "records": info["records"],
                   "records_by_style": records, "tokens": sum(tokens.values()),
                   "tokens_by_style": tokens, "histograms": hist, "shard": lay.entry(info),
-                  "theorem_file": facts}
+                  "theorem_file": facts, "quality": quality}
         write_json(lay.done_marker(u), marker)
         return marker
 
@@ -286,10 +290,11 @@ class Worker:
         return self.folder.final_marker(u)
 
 
-def _final_theorems(lay: RunFolder, u: int, kept: set[str]) -> dict:
+def _final_theorems(lay: RunFolder, u: int, kept: set[str]) -> tuple[dict, dict]:
     """The unit's theorem file for its final shard: the kept theorems, and
     the generated results they cite (directly or not) as lemmas, a dropped
-    theorem among them; in the staged order, which cites before use."""
+    theorem among them; in the staged order, which cites before use.  With
+    the kept theorems' quality figures summed (`explore.quality.Tally`)."""
     lines = list(read_lines(lay.staged_theorems(u)))
     rows = [orjson.loads(line) for line in lines]
     by_label = {r["label"]: r for r in rows}
@@ -302,16 +307,18 @@ def _final_theorems(lay: RunFolder, u: int, kept: set[str]) -> dict:
                 need.add(label)
                 stack.append(by_label[label])
     out = ShardWriter(lay.theorems(u))
+    tally = Tally()
     try:
         for line, r in zip(lines, rows):
             if r["role"] == "theorem" and r["hash"] in kept:
                 out.write_line(line)
+                tally.add(r["quality"], instance=bool(r.get("instance_of")))
             elif r["label"] in need:
                 out.write_line(orjson.dumps({**r, "role": "lemma"}).decode() + "\n")
     except BaseException:
         out.abort()
         raise
-    return lay.entry(out.close())
+    return lay.entry(out.close()), tally.as_dict()
 
 
 def load_state(db_path: str, db=None, ctx=None) -> tuple:
