@@ -218,8 +218,8 @@ def test_cython_saturation_derives_what_the_python_reference_derives():
 @needs_set_mm
 def test_cython_saturation_agrees_on_set_mm():
     ctx, lib = _library(SET_MM)
-    _, a = _rounds(ctx, lib, "python", 6)
-    _, b = _rounds(ctx, lib, "cython", 6)
+    _, a = _rounds(ctx, lib, "python", 10)
+    _, b = _rounds(ctx, lib, "cython", 10)
     assert len(a) > 20 and a == b
 
 
@@ -272,6 +272,91 @@ def test_an_instance_needs_the_hypotheses_and_the_disjoint_variables():
     assert _disjoint_kept(a, same, a.disjoint) and not _disjoint_kept(a, same, frozenset())
     assert instance_of(ctx, list(a.essentials), a.conclusion, a.disjoint) is not None
     assert instance_of(ctx, list(a.essentials), a.conclusion, frozenset()) != a.label
+
+
+# -- hypotheses a statement needs, propositionally ------------------------------------
+def _formulas(ctx):
+    """A hypothesis strategy of propositional terms over ph, ps, ch (bundled
+    database: wn, wi), as prefix tuples, with an independent evaluator."""
+    from hypothesis import strategies as st
+    wn, wi = ctx.syntax_rules["wn"], ctx.syntax_rules["wi"]
+    mp = ctx.assertions["ax-mp"]
+    atoms = list(mp.floats[:2]) + [v for v in ctx.assertions["ax-2"].floats
+                                   if v not in mp.floats[:2]][:1]
+    leaf = st.sampled_from([(v,) for v in atoms])
+    term = st.recursive(leaf, lambda sub: st.one_of(
+        sub.map(lambda a: (wn,) + a),
+        st.tuples(sub, sub).map(lambda ab: (wi,) + ab[0] + ab[1])), max_leaves=6)
+
+    def value(t, env, pos=0):
+        n = t[pos]
+        if n < 0:
+            return env[n], pos + 1
+        if n == wn:
+            v, pos = value(t, env, pos + 1)
+            return not v, pos
+        a, pos = value(t, env, pos + 1)
+        b, pos = value(t, env, pos)
+        return (not a) or b, pos
+
+    return atoms, term, lambda t, env: value(t, env)[0]
+
+
+def test_unneeded_hypotheses_agree_with_a_truth_table():
+    import itertools
+    from hypothesis import given, settings, strategies as st
+    from proofgen.explore.deep import Deep, DeepConfig, _unneeded_reference
+    ctx, lib = _library(bundled_database())
+    dp = Deep.start(ctx, DeepConfig(), lib, 1)
+    dp._tautology(ctx.assertions["ax-mp"].conclusion)      # the connectives, made once
+    ops = ctx.deep_connectives
+    atoms, term, value = _formulas(ctx)
+
+    def entails(hyps, goal):
+        for bits in itertools.product([False, True], repeat=len(atoms)):
+            env = dict(zip(atoms, bits))
+            if all(value(h, env) for h in hyps) and not value(goal, env):
+                return False
+        return True
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(term, max_size=3), term)
+    def check(hyps, goal):
+        expect = any(entails(hyps[:k] + hyps[k + 1:], goal) for k in range(len(hyps))) \
+            if hyps else entails([], goal)
+        assert _unneeded_reference(ctx, ops, hyps, goal) == expect
+        # only wff variables as atoms: nothing is "dressed"
+        assert _unneeded_reference(ctx, ops, hyps, goal, dressed=True) == expect
+
+    check()
+
+
+@needs_set_mm
+def test_defined_negations_are_unfolded_for_needs_and_instances():
+    from proofgen.explore.deep import Deep, DeepConfig, _unneeded_reference
+    from proofgen.explore.novelty import InstanceIndex, instance_of_by_scan
+    ctx, lib = _library(SET_MM)
+    ids = ctx.syntax_rules
+    dp = Deep.start(ctx, DeepConfig(), lib, 1)
+    dp._tautology(ctx.assertions["df-ne"].conclusion)
+    ops = ctx.deep_connectives
+    dfne = ctx.assertions["df-ne"].conclusion             # ( A =/= B <-> -. A = B )
+    assert _unneeded_reference(ctx, ops, [], dfne)        # needs nothing, read unfolded
+    assert not dp._tautology(dfne)                         # the atoms alone do not see it
+    ne = dfne[1:next(k for k in range(2, len(dfne)) if dfne[k] == ids["wn"])]  # A =/= B
+    eq = (ids["wceq"],) + ne[1:]                           # A = B
+    not_ne = (ids["wn"],) + ne                             # -. A =/= B
+    # from A = B, -. A =/= B: needed, but a propositional consequence
+    assert not _unneeded_reference(ctx, ops, [eq], not_ne)
+    assert _unneeded_reference(ctx, ops, [eq], not_ne, dressed=True)
+    # C e/ ( B \ { C } ) is neldifsn's -. A e. ( B \ { A } ), read unfolded
+    neldif = ctx.assertions["neldifsn"].conclusion
+    assert neldif[:2] == (ids["wn"], ids["wcel"])
+    folded = (ids["wnel"],) + neldif[2:]
+    index = InstanceIndex.of(ctx)
+    found = index.instance_of([], folded)
+    assert found is not None and found == instance_of_by_scan(ctx, [], folded)
+    assert ctx.assertions[found].position <= ctx.assertions["neldifsn"].position
 
 
 # -- 10,000 deep theorems through metamath.exe ------------------------------------------

@@ -46,6 +46,7 @@ from typing import Optional
 from ..kernel import engines
 from ..syntax.types import Term
 from .context import Assertion, Context, canonical_statement, statement_hash
+from .novelty import NEGATIONS
 from .theorem import Step, Theorem, as_assertion, disjoint_needed, theorem_label
 
 
@@ -86,6 +87,12 @@ class DeepConfig:
     per_round: int = 3              # applications of one rule per round at most
                                     # (more when the library has few rules)
     drop_tautologies: bool = True   # not emitted: true without their hypotheses
+    drop_unneeded: bool = True      # not emitted: follows propositionally without one
+                                    # of its hypotheses (`Deep._unneeded`)
+    spare_variables: int = 2        # declared variables per premise type added to a
+                                    # round's (rigid) variables, to fill what rules leave free
+    drop_dressed: bool = True       # nor, if it has a non-propositional atom, from all
+                                    # of them: propositional logic dressed in set theory
     size_weight: float = 0.5        # emit by flattened steps / symbols ** size_weight
     draws: int = 2                  # a rule is the least used of this many draws
     instances: bool = True          # look for theorems that are instances of a database
@@ -198,6 +205,7 @@ class Deep:
     excluded: set = field(default_factory=set)
     typecode: str = "|-"
     tautologies: int = 0        # facts not emitted: true without their hypotheses
+    unneeded: int = 0           # facts not emitted: a hypothesis is not needed
     used: dict = field(default_factory=dict)    # label -> applications in this unit
     used_total: int = 0                         # the sum of `used`
     var_rate: float = 0.2       # chance a rule with a variable hypothesis is a choice
@@ -206,6 +214,7 @@ class Deep:
     instances: int = 0          # theorems found to be instances of a database assertion
     float_types: dict = field(default_factory=dict)  # label -> its floats' types
     patterns: dict = field(default_factory=dict)     # label -> its hypotheses (C loop)
+    declared: Optional[dict] = None                  # `_declared`
     cited: dict = field(default_factory=dict)   # database label -> citations emitted
     cited_total: int = 0                        # the sum of `cited`
     concentrated: int = 0       # theorems not emitted: `max_cited_share`
@@ -264,6 +273,15 @@ class Deep:
         by_type: dict[int, list[int]] = {}
         for v in sorted(rigid, reverse=True):
             by_type.setdefault(g.variables[-1 - v].type, []).append(v)
+        if self.config.spare_variables:
+            # what a rule leaves free is filled from these too, so a
+            # conclusion is not `{ A , { A , A } }` for want of variables
+            declared = self._declared()
+            for ty, vs in list(by_type.items()):
+                spare = [v for v in declared.get(ty, ()) if v not in rigid]
+                spare = spare[:self.config.spare_variables]
+                vs.extend(spare)
+                rigid.update(spare)
         facts = [_Fact(h, 0, None, i, frozenset(), frozenset([i])) for i, h in enumerate(premises)]
         index: dict[Term, int] = {h: i for i, h in enumerate(premises)}
         by_head: dict[int, list[int]] = {}
@@ -515,6 +533,9 @@ class Deep:
             if cfg.drop_tautologies and self._tautology(f.term):
                 self.tautologies += 1
                 continue    # true without its hypotheses: they are not needed
+            if cfg.drop_unneeded and self._unneeded(hyps, f.term):
+                self.unneeded += 1
+                continue    # one of its hypotheses is not needed
             cands.append((-len(f.steps) / size ** cfg.size_weight, -f.depth, i))
         cands.sort()
         chosen = sorted(i for _, _, i in cands[:cfg.emit])
@@ -637,11 +658,101 @@ class Deep:
             self.ctx.deep_connectives = ops
         return TAUTOLOGY.choose(self.config.engine or None)(self.ctx, ops, term)
 
+    def _unneeded(self, hyps: list, term: Term) -> bool:
+        """Whether `term` follows propositionally from `hyps` less one of
+        them (all of them when there is one): maximal non-propositional
+        subterms are atoms, except that `A =/= B` is read as `-. A = B` and
+        `A e/ B` as `-. A e. B` (df-ne, df-nel), so a fact that only says
+        `-. A = B <-> A =/= B` is seen to need nothing.  The proof uses
+        every hypothesis, but the statement would not need it."""
+        ops = self.ctx.deep_connectives
+        if ops is None:
+            self._tautology(term)
+            ops = self.ctx.deep_connectives
+        return _unneeded_reference(self.ctx, ops, hyps, term, self.config.drop_dressed)
+
+    def _declared(self) -> dict:
+        """type -> the variables with a global `$f` of that type, in
+        declaration order (the database's first-named first), without
+        set.mm's special class tokens (`.||`, `./`, `.+`, ...: named with a
+        leading dot, they stand for operations, not for any class)."""
+        d = self.declared
+        if d is None:
+            g = self.ctx.syn.grammar
+            d = {}
+            for v in sorted(self.ctx.float_label, reverse=True):
+                var = g.variables[-1 - v]
+                if var.name[:1].isalnum():
+                    d.setdefault(var.type, []).append(v)
+            self.declared = d
+        return d
+
     def _typecode(self) -> str:
         return self.typecode
 
     def forget(self, label: str) -> None:
         self.generated.pop(label, None)
+
+
+def _unneeded_reference(ctx: Context, ops: dict, hyps: list, term: Term,
+                        dressed: bool = False) -> bool:
+    """`Deep._unneeded`: truth tables over the atoms of `hyps` and `term`
+    (bit masks over all assignments at once, as `_tautology_reference`)."""
+    from ..syntax.terms import children
+    g = ctx.syn.grammar
+    ids = ctx.syntax_rules
+    negated = {ids[a]: ids[b] for a, b in NEGATIONS.items() if a in ids and b in ids}
+    wff = g.rules[ids["wn"]].type if "wn" in ids else None
+    atoms: dict = {}
+
+    def atom_of(t):
+        if t[0] >= 0 and t[0] in negated:
+            return (negated[t[0]],) + tuple(t[1:]), True
+        return t, False
+
+    def collect(t):
+        if t[0] >= 0 and t[0] in ops:
+            for c in children(g, t):
+                collect(c)
+        else:
+            atoms.setdefault(atom_of(t)[0], len(atoms))
+
+    for t in (*hyps, term):
+        collect(t)
+    n = len(atoms)
+    if n > 12:
+        return False
+    rows = 1 << n
+    full = (1 << rows) - 1
+    masks = {}
+    for t, k in atoms.items():
+        half = 1 << k
+        block = ((1 << half) - 1) << half
+        masks[t] = block * full // ((1 << (2 * half)) - 1)
+
+    def ev(t):
+        if t[0] < 0 or t[0] not in ops:
+            a, neg = atom_of(t)
+            return full & ~masks[a] if neg else masks[a]
+        return _TRUTH[ops[t[0]]](full, *[ev(c) for c in children(g, t)])
+
+    values = [ev(h) for h in hyps]
+    goal = ev(term)
+    if dressed and any(not (t[0] < 0 and g.variables[-1 - t[0]].type == wff)
+                       for t in atoms):
+        assumed = full
+        for v in values:
+            assumed &= v
+        if assumed & ~goal == 0:
+            return True
+    for skip in range(len(values)):
+        assumed = full
+        for k, v in enumerate(values):
+            if k != skip:
+                assumed &= v
+        if assumed & ~goal == 0:
+            return True
+    return not values and goal == full
 
 
 def _tautology_reference(ctx: Context, ops: dict, term: Term) -> bool:

@@ -25,7 +25,7 @@ class DeepGenerator(Counted):
                           max_hypotheses=f.max_hypotheses,
                           keep_instances=getattr(config, "keep_instances", False))
         dp = Deep.start(req.ctx, dcfg, lib, config.seed, config.unit, req.excluded_hashes)
-        limit = config.max_attempts or 400 * want
+        limit = config.max_attempts or 1000 * want
         pool: list = []
         lemmas: dict = {}
         pending: list = []
@@ -54,6 +54,7 @@ class DeepGenerator(Counted):
         stats.attempts = dp.attempts
         stats.set("rounds", dp.rounds)
         stats.set("tautologies", dp.tautologies)  # facts not emitted: true without hypotheses
+        stats.set("unneeded", dp.unneeded)       # not emitted: a hypothesis is not needed
         stats.set("instances", dp.instances)   # instances of a database assertion (novelty.py)
         stats.set("concentrated", dp.concentrated)  # over `max_cited_share`
         stats.set("no_result", dp.attempts - stats.candidates)

@@ -8,6 +8,9 @@ pair of A a `$d` pair of the theorem under s: then the theorem follows from
 its hypotheses by a single citation of A, so it says nothing the database
 does not say already.
 A restatement (`Theorem.restates`) is the special case of a renaming.
+Both sides are read with set.mm's defined negations unfolded (`A =/= B` as
+`-. A = B`, df-ne; `A e/ B` as `-. A e. B`, df-nel), so `C e/ ( B \ { C } )`
+is seen to be an instance of `neldifsn`, `|- -. A e. ( B \ { A } )`.
 
 `InstanceIndex.of(ctx)` indexes the conclusions of the database's
 assertions (typecode `|-`, or the database's logical typecode) in a
@@ -25,6 +28,33 @@ from typing import Optional, Sequence
 from ..syntax.types import Term
 
 _STAR = None        # the wildcard key of a tree node
+
+#: defined negations, unfolded before matching: rule -> (wn, the rule it negates)
+NEGATIONS = {"wne": "wceq", "wnel": "wcel"}
+
+
+def unfolding(ctx) -> dict:
+    """rule id -> the ids it unfolds to, for `unfold` (empty without them)."""
+    ids = ctx.syntax_rules
+    if "wn" not in ids:
+        return {}
+    return {ids[a]: (ids["wn"], ids[b]) for a, b in NEGATIONS.items()
+            if a in ids and b in ids}
+
+
+def unfold(rewrite: dict, term: Term) -> Term:
+    """`term` with each defined negation unfolded: in prefix order
+    `wne A B` is `wn wceq A B` (same children, one more node)."""
+    if not rewrite or not any(n in rewrite for n in term):
+        return term
+    out: list = []
+    for n in term:
+        r = rewrite.get(n)
+        if r is None:
+            out.append(n)
+        else:
+            out.extend(r)
+    return tuple(out)
 _LEAF = -10 ** 9    # the key under which a node lists the assertions ending there
 
 
@@ -37,6 +67,7 @@ class InstanceIndex:
         self.roots: list[dict] = []
         self.size = 0
         self._arity = [r.arity for r in ctx.syn.grammar.rules]
+        self.rewrite = rw = unfolding(ctx)
         for label in ctx.order:
             a = ctx.assertions[label]
             if a.typecode != typecode or a.kind == "g" or not a.conclusion:
@@ -45,12 +76,14 @@ class InstanceIndex:
             while len(self.roots) <= k:
                 self.roots.append({})
             node = self.roots[k]
-            for n in a.conclusion:
+            concl = unfold(rw, a.conclusion)
+            for n in concl:
                 node = node.setdefault(_STAR if n < 0 else n, {})
+            hyps = [unfold(rw, h) for h in a.essentials]
             # with the leading constants of its hypotheses: a theorem
             # lacking one of them among its own hypotheses' cannot qualify
-            heads = frozenset(h[0] for h in a.essentials if h[0] >= 0)
-            node.setdefault(_LEAF, []).append((a, heads))
+            heads = frozenset(h[0] for h in hyps if h[0] >= 0)
+            node.setdefault(_LEAF, []).append((a, heads, concl, hyps))
             self.size += 1
 
     @classmethod
@@ -63,10 +96,11 @@ class InstanceIndex:
         return got
 
     def candidates(self, conclusion: Term, hypotheses: int = 10 ** 9) -> list:
-        """(assertion, leading constants of its hypotheses) for the
-        assertions with at most `hypotheses` hypotheses whose conclusion
-        may have `conclusion` as an instance: the same constants wherever
-        theirs has one."""
+        """(assertion, leading constants of its hypotheses, its conclusion
+        and hypotheses unfolded) for the assertions with at most
+        `hypotheses` hypotheses whose conclusion may have `conclusion`
+        (unfolded) as an instance: the same constants wherever theirs has
+        one."""
         out: list = []
         arity = self._arity
         term = conclusion
@@ -104,28 +138,26 @@ class InstanceIndex:
         `disjoint`, sorted pairs of variable ids) is an instance of (the
         earliest in database order), or None."""
         kit = self.ctx.kit
-        hyps = list(hypotheses)
+        rw = self.rewrite
+        hyps = [unfold(rw, h) for h in hypotheses]
+        conclusion = unfold(rw, conclusion)
         have = {h[0] for h in hyps}
         best = None
-        for a, heads in self.candidates(conclusion, len(hyps)):
+        for a, heads, concl, needed in self.candidates(conclusion, len(hyps)):
             if (best is not None and a.position >= best.position) or not heads <= have:
                 continue
-            s = kit.match(a.conclusion, conclusion)
+            s = kit.match(concl, conclusion)
             if s is None:
                 continue
-            if _covered(kit, a, hyps, s, disjoint):
+            if _extend(kit, a, needed, hyps, s, disjoint):
                 best = a
         return best.label if best is not None else None
 
 
-def _covered(kit, a, have: list, s: dict, disjoint) -> bool:
-    """Whether one extension of `s` maps every hypothesis of `a` onto a
-    member of `have` and every `$d` pair of `a` onto pairs of `disjoint`
-    (backtracking; the lists are short)."""
-    return _extend(kit, a, a.essentials, have, s, disjoint)
-
-
 def _extend(kit, a, needed: list, have: list, s: dict, disjoint) -> bool:
+    """Whether one extension of `s` maps every term of `needed` (`a`'s
+    hypotheses) onto a member of `have` and every `$d` pair of `a` onto
+    pairs of `disjoint` (backtracking; the lists are short)."""
     if not needed:
         return _disjoint_kept(a, s, disjoint)
     first, rest = needed[0], needed[1:]
@@ -165,15 +197,18 @@ def instance_of_by_scan(ctx, hypotheses: Sequence[Term], conclusion: Term,
     """The same answer by trying every assertion (no index): the reference
     the tests hold the index to."""
     kit = ctx.kit
-    hyps = list(hypotheses)
+    rw = unfolding(ctx)
+    hyps = [unfold(rw, h) for h in hypotheses]
+    conclusion = unfold(rw, conclusion)
     for label in ctx.order:
         a = ctx.assertions[label]
         if a.typecode != typecode or a.kind == "g" or not a.conclusion:
             continue
         if len(a.essentials) > len(hyps):
             continue
-        s = kit.match(a.conclusion, conclusion)
-        if s is not None and _covered(kit, a, hyps, s, disjoint):
+        s = kit.match(unfold(rw, a.conclusion), conclusion)
+        if s is not None and _extend(kit, a, [unfold(rw, h) for h in a.essentials], hyps, s,
+                                     disjoint):
             return label
     return None
 
