@@ -49,6 +49,12 @@ def test_manifest_quality_is_the_sum_of_the_shipped_theorems(run):
         cites.update(r["quality"]["citations"])
     assert q["citations"] == sum(cites.values()) > 0
     assert q["top"] == [[lab, k] for lab, k in cites.most_common(10)]
+    # the generator's counters, summed over the units' markers
+    counts = manifest["generator_counts"]
+    units = [json.load(open(os.path.join(out, "units", f)))
+             for f in sorted(os.listdir(os.path.join(out, "units")))]
+    assert counts["candidates"] == sum(u["stats"]["candidates"] for u in units) >= 240
+    assert counts["emitted"] == sum(u["stats"]["emitted"] for u in units)
 
 
 def test_hypothesis_figures_agree_with_an_independent_reading(run):

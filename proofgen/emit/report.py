@@ -134,10 +134,13 @@ def _summary(values: np.ndarray) -> str:
             f"(mean {values.mean():.1f})")
 
 
-def _quality(q: Optional[dict]) -> list[str]:
-    """The manifest's quality entry (explore/quality.py) as report lines."""
+def _quality(q: Optional[dict], counts: Optional[dict] = None) -> list[str]:
+    """The manifest's quality entry (explore/quality.py) and the
+    generator's counters (what it dropped, per reason) as report lines."""
     if not q:
         return []
+    counts = {k: v for k, v in (counts or {}).items() if v and k != "emitted"}
+    dropped = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in counts.items())
     pct = lambda x: f"{100 * x:.1f}%"  # noqa: E731
     top = ", ".join(f"`{label}` {k:,}" for label, k in q["top"])
     return [
@@ -153,7 +156,8 @@ def _quality(q: Optional[dict]) -> list[str]:
         f"| citations of database assertions | {q['citations']:,} "
         f"({q['assertions_cited']:,} assertions) |",
         f"| share of the 10 most cited | {pct(q['top_share'])} ({top}) |",
-    ]
+    ] + ([f"| the generator's counts (candidates, what it dropped and why) | {dropped} |"]
+         if dropped else [])
 
 
 def draw(data: dict, out: str, name: str) -> str:
@@ -201,7 +205,7 @@ def draw(data: dict, out: str, name: str) -> str:
     ]
     if len(data["flattened"]):
         lines.append(f"| flattened proof length | {_summary(data['flattened'])} |")
-    lines += _quality(m.get("quality"))
+    lines += _quality(m.get("quality"), m.get("generator_counts"))
     lines += [
         "",
         "| style | records | tokens | tokens per record (median) |",

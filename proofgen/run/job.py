@@ -310,6 +310,16 @@ def clear_run(out: str) -> None:
     RunFolder(out).clear()
 
 
+def _counts(stats) -> dict:
+    """The whole-number counters of the units' generator statistics, summed."""
+    out: dict[str, int] = {}
+    for st in stats:
+        for k, v in st.items():
+            if isinstance(v, int) and not isinstance(v, bool):
+                out[k] = out.get(k, 0) + v
+    return out
+
+
 def _manifest(job: JobConfig, db_path: str, db_sha: str, run: _Run, executor: dict) -> dict:
     from ..emit.english import template_files, templates_fingerprint
     from ..emit.tokens import TokenCounter
@@ -364,6 +374,9 @@ def _manifest(job: JobConfig, db_path: str, db_sha: str, run: _Run, executor: di
                        for m, h in hist.items()},
         # what the shipped theorems are worth as text (explore/quality.py)
         "quality": Tally.merge(final[u.unit]["quality"] for u in shipped).summary(),
+        # the generator's counters summed over units: candidates and what it
+        # dropped, per reason (duplicates, tautologies, instances, ...)
+        "generator_counts": _counts(generated[u.unit]["stats"] for u in units),
         "cpu_seconds": {k: round(v, 3) for k, v in cpu.items()},
         "rejected_by_kernel": sum(generated[u.unit]["stats"].get("rejected", 0)
                                   for u in units),
