@@ -392,11 +392,12 @@ def cmd_generate(args) -> int:
                             "cites no library" + (": it takes its theorems from the "
                                                   "database's proofs" if gen.cuts_by_proofs
                                                   else ""))
-    if (args.units or args.proofs) and not gen.cuts_by_proofs:
+    if (args.units or args.proofs or args.from_label or args.to_label) \
+            and not gen.cuts_by_proofs:
         by_proofs = [n for n in generators.names() if generators.get(n).cuts_by_proofs]
-        return _usage_error("--units and --proofs slice the database's proofs for "
-                            f"--generator {' or '.join(by_proofs)}; {gen.name} runs are cut "
-                            "with --unit-size")
+        return _usage_error("--units, --proofs, --from and --to slice the database's proofs "
+                            f"for --generator {' or '.join(by_proofs)}; {gen.name} runs are "
+                            "cut with --unit-size")
     try:
         styles = StyleMix.parse(args.styles, args.renderings)
     except ValueError as exc:
@@ -437,6 +438,7 @@ def cmd_generate(args) -> int:
     config = GenerateConfig(generator=args.generator, count=args.count, seed=args.seed,
                             forward=fcfg, target=args.target, metric=args.metric,
                             exclude=tuple(exclude), proofs=args.proofs,
+                            from_label=args.from_label, to_label=args.to_label,
                             allow_discouraged=args.allow_discouraged,
                             keep_instances=args.keep_instances)
     job = JobConfig(config, styles, unit_size=args.unit_size, units=args.units,
@@ -762,7 +764,13 @@ def build_parser() -> argparse.ArgumentParser:
     ge.add_argument("--max-hypotheses", type=_non_negative, default=3,
                     help="forward: most hypotheses of a theorem")
     ge.add_argument("--proofs", type=_non_negative, default=0, metavar="N",
-                    help="extract: only from the first N proofs of the database (0: all)")
+                    help="extract: only from the first N proofs of the database (0: all; "
+                    "with --from, the first N from there)")
+    ge.add_argument("--from", dest="from_label", default="", metavar="LABEL",
+                    help="extract: from the first proof at or after the statement LABEL "
+                    "(e.g. ax-ext: set.mm's set theory without its logic)")
+    ge.add_argument("--to", dest="to_label", default="", metavar="LABEL",
+                    help="extract: only the proofs before the statement LABEL")
     ge.add_argument("--exclude", action="append", metavar="LABELS|FILE",
                     help="never emit these (labels or statements, comma-separated, or a file "
                     "with one per line) and never use their proofs (repeatable)")

@@ -218,6 +218,63 @@ def test_extract_units_slice_the_proofs(tmp_path):
     assert m["dedup"]["dropped_theorems"] >= 0
 
 
+def _proofs_before(path, label):
+    """`$p` statements before the statement `label`, read from the text."""
+    import re
+    text = re.sub(r"\$\(.*?\$\)", " ", open(path).read(), flags=re.S)
+    n = 0
+    for m in re.finditer(r"(\S+)\s+\$([aefp])\s", text):
+        if m.group(1) == label:
+            return n
+        n += m.group(2) == "p"
+    raise AssertionError(label)
+
+
+def test_extract_from_and_to_labels_take_that_range_of_proofs(tmp_path):
+    first, stop = _proofs_before(HILBERT, "mpd"), _proofs_before(HILBERT, "com12")
+    assert 0 < first < stop
+    ranged = JobConfig(GenerateConfig(generator="extract", count=10_000, from_label="mpd",
+                                      to_label="com12"), StyleMix.parse("mm"), units=2)
+    m = run_job(HILBERT, ranged, str(tmp_path / "ranged"), LocalExecutor(1))
+    g = m["config"]["generate"]
+    assert (g["first_proof"], g["proofs"]) == (first, stop - first)
+    # the same theorems as the numbered range
+    numbered = JobConfig(GenerateConfig(generator="extract", count=10_000, first_proof=first,
+                                        proofs=stop - first), StyleMix.parse("mm"), units=2)
+    m2 = run_job(HILBERT, numbered, str(tmp_path / "numbered"), LocalExecutor(1))
+
+    def hashes(out, manifest):
+        return sorted(r["hash"] for e in manifest["theorem_files"]
+                      for r in read_shard(os.path.join(out, e["path"])) if r["role"] == "theorem")
+    assert hashes(str(tmp_path / "ranged"), m) == hashes(str(tmp_path / "numbered"), m2)
+    assert 0 < m["theorems"] < run_job(HILBERT, JobConfig(GenerateConfig(
+        generator="extract", count=10_000), StyleMix.parse("mm")), str(tmp_path / "all"),
+        LocalExecutor(1))["theorems"]
+    # the same command again resumes the finished run (the fingerprint is the resolved one)
+    again = run_job(HILBERT, ranged, str(tmp_path / "ranged"), LocalExecutor(1))
+    assert again["theorems"] == m["theorems"]
+    # --proofs caps the range
+    capped = JobConfig(GenerateConfig(generator="extract", count=10_000, from_label="mpd",
+                                      proofs=2), StyleMix.parse("mm"))
+    g = run_job(HILBERT, capped, str(tmp_path / "capped"), LocalExecutor(1))["config"]["generate"]
+    assert (g["first_proof"], g["proofs"]) == (first, 2)
+
+
+def test_extract_range_errors_are_clear(tmp_path, capsys):
+    from proofgen.cli import main
+    base = ["generate", "--db", HILBERT, "--generator", "extract", "--styles", "mm"]
+    # found when the database is read, before --out is touched
+    assert main(base + ["--from", "nosuch", "--out", str(tmp_path / "a")]) == 1
+    assert "--from nosuch: no statement of the database has this label" in \
+        capsys.readouterr().err
+    assert main(base + ["--from", "com12", "--to", "mpd", "--out", str(tmp_path / "b")]) == 1
+    assert "--to must come after --from" in capsys.readouterr().err
+    assert main(["generate", "--db", HILBERT, "--from", "mpd", "--out",
+                 str(tmp_path / "c")]) == 1
+    assert "--from and --to slice the database's proofs" in capsys.readouterr().err
+    assert not os.path.exists(tmp_path / "a") and not os.path.exists(tmp_path / "b")
+
+
 # -- SIGKILL at several points, then resume --------------------------------
 
 def _command(out, workers):

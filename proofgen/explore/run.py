@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from ..kernel import Database
@@ -39,6 +39,7 @@ TARGETS = ("natural", "uniform", "log-uniform")
 
 __all__ = ["METRICS", "TARGETS", "GenerateConfig", "Result", "Stats", "bucket",
            "check_exclusions", "forward_library", "generate", "histograms", "metric",
+           "resolve_range",
            "select"]
 
 
@@ -54,9 +55,13 @@ class GenerateConfig:
     oversample: float = 4.0             # candidates generated per theorem wanted, with targets
     exclude: tuple[str, ...] = ()       # labels, or statements ("|- ( ph -> ph )")
     batch: int = 1000                   # theorems per kernel check
-    max_attempts: int = 0               # forward, deep: 0 means 400 per theorem wanted
+    max_attempts: int = 0               # forward, deep: 0 means 400 (deep: 1000) per
+                                        # theorem wanted
     proofs: int = 0                     # extract: only the first N proofs (0: all)
     first_proof: int = 0                # extract: skip the proofs before this one
+    from_label: str = ""                # extract: from the first proof at or after this
+                                        # statement (`resolve_range` sets first_proof)
+    to_label: str = ""                  # extract: only proofs before this statement
     flat: bool = False                  # extract: self-contained subproofs, no lemmas
     allow_discouraged: bool = False     # cite (and mine the proofs of) assertions the
                                         # database marks as discouraged
@@ -68,6 +73,33 @@ class GenerateConfig:
         d["forward"] = dict(self.forward.__dict__)
         d["exclude"] = list(self.exclude)
         return d
+
+
+def resolve_range(config: GenerateConfig, statements) -> GenerateConfig:
+    """`config` with `from_label`/`to_label` turned into the proof range
+    they name (`first_proof`, `proofs`), given the database's statements in
+    order (`Database.statements()`); `proofs` caps the range when set too.
+    ValueError naming an unknown label or an empty range."""
+    if not config.from_label and not config.to_label:
+        return config
+    where: dict[str, tuple[int, int]] = {}    # label -> (position, proofs before it)
+    proofs = 0
+    for k, st in enumerate(statements):
+        where.setdefault(st.label, (k, proofs))
+        if st.kind == "p":
+            proofs += 1
+    for opt, label in (("--from", config.from_label), ("--to", config.to_label)):
+        if label and label not in where:
+            raise ValueError(f"{opt} {label}: no statement of the database has this label")
+    first = where[config.from_label][1] if config.from_label else 0
+    last = where[config.to_label][1] if config.to_label else proofs
+    if last <= first:
+        raise ValueError(f"no proof lies from {config.from_label or 'the start'} to "
+                         f"{config.to_label or 'the end'} (--to must come after --from)")
+    count = last - first
+    if config.proofs:
+        count = min(count, config.proofs)
+    return replace(config, first_proof=first, proofs=count)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from .. import __version__
 from ..emit.records import StyleMix
 from ..explore import generators
 from ..explore.quality import Tally
-from ..explore.run import GenerateConfig
+from ..explore.run import GenerateConfig, resolve_range
 from ..kernel import engines
 from ..syntax.metrics import METRICS
 from .card import card_text, database_license
@@ -164,6 +164,12 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
         if any(d.severity == "error" for d in db.read_diagnostics):
             raise JobError(f"{db_path}: the database cannot be read")
     job.check()
+    try:
+        # --from/--to: the proof range they name, fixed before the job's
+        # fingerprint is taken (the same on a resume)
+        job = replace(job, generate=resolve_range(job.generate, db.statements()))
+    except ValueError as exc:
+        raise JobError(f"{os.path.basename(db_path)}: {exc}") from None
     sha = hashlib.sha256()
     for _, data in db.sources:
         sha.update(data)
