@@ -601,6 +601,39 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_templates_coverage(args) -> int:
+    from .kernel import load
+    from .run.coverage import coverage, text
+    db_path = args.db
+    if not os.path.isfile(db_path):
+        return _usage_error(f"{db_path} cannot be read: no such file")
+    db = load(db_path)
+    if any(d.severity == "error" for d in db.read_diagnostics):
+        print(f"proofgen: error: {db_path}: the database cannot be read (run proofgen verify "
+              "for the diagnostics)", file=sys.stderr)
+        return 1
+    tty = sys.stderr.isatty()
+
+    def progress(msg: str) -> None:
+        if tty:
+            sys.stderr.write(f"\r\033[K{msg}")
+            sys.stderr.flush()
+
+    try:
+        cov = coverage(db, os.path.basename(db_path), args.from_label, args.to_label,
+                       args.sample, args.seed, progress=progress)
+    except ValueError as exc:
+        return _usage_error(str(exc))
+    finally:
+        if tty:
+            sys.stderr.write("\r\033[K")
+    if args.json:
+        print(json.dumps(cov.as_dict(args.top), indent=1))
+    else:
+        print("\n".join(text(cov, args.top)))
+    return 0
+
+
 def cmd_export_mm(args) -> int:
     from .run.export import export_mm
     if not _checked_run(args):
@@ -823,6 +856,29 @@ def build_parser() -> argparse.ArgumentParser:
                     help="records read for tokens per record (0: all)")
     rp.add_argument("--no-verify", action="store_true", help=NO_VERIFY_HELP)
     rp.set_defaults(func=cmd_report)
+
+    tp = sub.add_parser("templates", help="the English templates: coverage of a database",
+                        description="What the English templates say of a database.")
+    tsub = tp.add_subparsers(dest="templates_command", required=True, metavar="COMMAND")
+    tc = tsub.add_parser("coverage", help="statements, syntax nodes and proof steps in words, "
+                         "checker defects, and what to write next",
+                         description="Replay the database's proofs (from --from to --to) and "
+                         "report how much of their statements and steps the English templates "
+                         "put in words, the quality checker's defects in the en and mixed "
+                         "renderings of a sample, and the untemplated syntax axioms and "
+                         "assertions weighted by use.")
+    tc.add_argument("db", help="the .mm database")
+    tc.add_argument("--from", dest="from_label", default="", metavar="LABEL",
+                    help="from this statement (default: the start; set.mm's set theory: ax-ext)")
+    tc.add_argument("--to", dest="to_label", default="", metavar="LABEL",
+                    help="up to this statement, excluded (default: the end)")
+    tc.add_argument("--sample", type=_non_negative, default=3000, metavar="N",
+                    help="proofs rendered and checked (0: all)")
+    tc.add_argument("--seed", type=_non_negative, default=1, help="which sample")
+    tc.add_argument("--top", type=_positive, default=25, metavar="K",
+                    help="untemplated syntax axioms and assertions listed")
+    tc.add_argument("--json", action="store_true", help="the figures as JSON on stdout")
+    tc.set_defaults(func=cmd_templates_coverage)
 
     ex = sub.add_parser("export-mm", help="write a run's theorems as a .mm file",
                         description="Write the database followed by a run's theorems (and the "

@@ -9,6 +9,7 @@ the checks hold whatever the RNG drew.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import random
 import re
@@ -538,15 +539,14 @@ def test_families_name_assertions_by_label_pattern(small, tmp_path, monkeypatch)
 
 @pytest.mark.slow
 def test_set_mm_set_theory_records_have_no_checker_defects():
-    """A sample of the proofs of set.mm's set theory (from ax-ext), as the
-    coverage benchmark reads them, rendered both ways: no defect at all."""
-    import sys
-    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-    from bench_english_coverage import documents
+    """A sample of the proofs of set.mm's set theory (from ax-ext), as
+    `proofgen templates coverage` reads them, rendered both ways: no defect
+    at all."""
+    from proofgen.run.coverage import documents
     db = load(SET_MM)
     ctx = Context.of(db)
     n = Notation.of(ctx.syn, db.sources)
-    docs = [d for _, d in documents(ctx, "ax-ext", "mathbox") if len(d.steps) <= 25]
+    docs = [d for d in documents(ctx, "ax-ext", "mathbox") if len(d.steps) <= 25]
     sample = random.Random(19).sample(docs, int(150 * SCALE))
     assert any(d.disjoint for d in sample) and any(d.hypotheses for d in sample)
     found = []
@@ -582,3 +582,22 @@ def test_families_go_to_the_first_pattern_matching_the_whole_label():
     # a pattern with its own named group or an inline flag: one at a time, same rule
     odd = [re.compile("(?P<x>ax)-1"), re.compile("(?i)AX-.*")] + patterns
     assert first_family(odd, ["ax-1", "ax-mp", "eqid"]) == {"ax-1": 0, "ax-mp": 1, "eqid": 2 + naive["eqid"]}
+
+
+def test_templates_coverage_command(capsys, tmp_path):
+    from proofgen.cli import main
+    hilbert = os.path.join(ROOT, "mm_databases", "hilbert.mm")
+    assert main(["templates", "coverage", hilbert, "--sample", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "statements fully in words: 100.0%" in out
+    assert "en: 0 records with a defect" in out and "mixed: 0 records with a defect" in out
+    assert main(["templates", "coverage", hilbert, "--from", "mpd", "--to", "com12",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert 0 < data["proofs"] < 40 and data["statements_in_words"] == data["statements"]
+    assert sum(data["steps"].values()) > 0 and data["sampled"] == data["proofs"]
+    assert main(["templates", "coverage", hilbert, "--from", "nosuch"]) == 1
+    err = capsys.readouterr().err
+    assert "--from nosuch: no statement of hilbert.mm has this label" in err
+    assert "Traceback" not in err
+    assert main(["templates", "coverage", str(tmp_path / "none.mm")]) == 1
