@@ -355,3 +355,4 @@ def names() -> tuple[str, ...]:
 from . import gen_forward  # noqa: E402,F401
 from . import gen_deep  # noqa: E402,F401
 from . import gen_extract  # noqa: E402,F401
+from . import gen_statement  # noqa: E402,F401
