@@ -117,3 +117,39 @@ def test_report_and_command_line_show_the_quality(run, tmp_path, capsys):
     assert f"| with an isolated hypothesis | {100 * q['with_isolated_hypothesis']:.1f}% |" in md
     assert f"| share of the 10 most cited | {100 * q['top_share']:.1f}%" in md
     assert open(os.path.join(rep, "flattened.png"), "rb").read().startswith(b"\x89PNG")
+
+
+SET_MM = "/usr/share/metamath/databases/set.mm"
+
+
+@pytest.mark.skipif(not os.path.exists(SET_MM), reason="Debian metamath-databases")
+def test_canonical_variables_are_ordinary_names_before_special_tokens():
+    """set.mm declares `.||`, `./`, `.+` ... (its dummy operations) among
+    its class variables, right after `C`: canonical renaming must not turn
+    a theorem's fourth class variable into `.||`."""
+    import re
+    from proofgen.explore.context import Context
+    from proofgen.explore.forward import ForwardConfig
+    from proofgen.explore.run import GenerateConfig, generate
+    from proofgen.kernel import load
+    db = load(SET_MM)
+    ctx = Context.of(db)
+    g = ctx.syn.grammar
+    cls = g.type_index["class"]
+    first = [g.variables[-1 - g.canonical_variable(cls, k)].name for k in range(12)]
+    assert first[:4] == ["A", "B", "C", "D"] and all(n[0].isalnum() for n in first)
+    assert ".||" in {g.variables[-1 - v].name for v in g.declared[cls]}     # still declared
+    specials = {v.name for v in g.variables if not v.name[:1].isalnum()}
+    for gen in ("forward", "deep"):
+        mark = db.mark()
+        try:
+            r = generate(db, GenerateConfig(generator=gen, count=300, seed=2,
+                                            forward=ForwardConfig(library="all")), ctx=ctx)
+        finally:
+            db.rollback(mark)
+        used = set()
+        for t in r.theorems:
+            for term in (*t.hypotheses, t.conclusion):
+                used |= {g.variables[-1 - n].name for n in term if n < 0}
+        assert used and not (used & specials), (gen, sorted(used & specials))
+        assert any(re.fullmatch(r"[A-Z]", n) for n in used)

@@ -76,6 +76,8 @@ class Grammar:
     left_recursive: list[str] = field(default_factory=list)
     #: per type, the variables the database declares, in declaration order
     declared: dict[int, list[int]] = field(default_factory=dict)
+    #: the same, ordinary names first: the order canonical variables take
+    canonical: dict[int, list[int]] = field(default_factory=dict)
     declared_names: set[str] = field(default_factory=set)
     variable_names: set[str] = field(default_factory=set)
 
@@ -121,10 +123,13 @@ class Grammar:
 
     def canonical_variable(self, type_: int, k: int) -> int:
         """The k-th canonical variable of a type: its declared variables in
-        declaration order (`ph`, `ps`, `ch` ... for set.mm's wff), then
-        `&W1`, `&W2` ...: a function of (type, k) only, so canonical forms
-        agree between processes."""
-        declared = self.declared[type_]
+        declaration order (`ph`, `ps`, `ch` ... for set.mm's wff), those
+        whose names start with a letter or digit first (set.mm declares
+        `.||`, `./`, `.+` between `C` and `D` for its dummy operations; a
+        theorem's fourth class variable is `D`, not `.||`), then `&W1`,
+        `&W2` ...: a function of (type, k) only, so canonical forms agree
+        between processes."""
+        declared = self.canonical[type_]
         if k < len(declared):
             return declared[k]
         n = k - len(declared)
@@ -266,6 +271,8 @@ def build(statements: Iterable[Statement], typecodes: Typecodes) -> Grammar:
     for i, v in enumerate(g.variables):
         g.declared[v.type].append(-1 - i)
         g.declared_names.add(v.name)
+    g.canonical = {t: sorted(vs, key=lambda v: not g.variables[-1 - v].name[:1].isalnum())
+                   for t, vs in g.declared.items()}
     return g
 
 
