@@ -309,28 +309,53 @@ def _default_db() -> str:
 
 
 class JobProgress:
-    """The driver's progress line: units, theorems/s, tokens/s."""
+    """The driver's progress: units, theorems/s, tokens/s.  On a terminal,
+    one line redrawn in place; otherwise (a log: `ray job logs`, `kubectl
+    logs`, a file) a time-stamped line when a phase starts and then at
+    most every `every` seconds (PROOFGEN_PROGRESS_EVERY, default 30), and
+    once what a resumed run found done."""
 
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
+    def __init__(self, tty: bool, every: Optional[float] = None):
+        self.tty = tty
+        if every is None:
+            try:
+                every = float(os.environ.get("PROOFGEN_PROGRESS_EVERY", "30"))
+            except ValueError:
+                every = 30.0
+        self.every = every
         self.last = 0.0
+        self.phase: Optional[str] = None
+        self.told_resume = False
 
-    def __call__(self, stats: dict) -> None:
-        now = time.perf_counter()
-        if not self.enabled or now - self.last < 0.2:
-            return
-        self.last = now
-        elapsed = max(now - stats["started"], 1e-9)
+    def _line(self, stats) -> str:
+        elapsed = max(time.perf_counter() - stats["started"], 1e-9)
         done = stats["generated"] if stats["phase"] == "generate" else stats["finalized"]
         new = stats["generated"] - stats["resumed"]
-        sys.stderr.write(f"\r\033[K{stats['phase']}: {done}/{stats['units']} units, "
-                         f"{stats['theorems']:,} theorems, {stats['tokens']:,} tokens"
-                         + (f" ({stats['theorems'] / elapsed:,.0f} theorems/s, "
-                            f"{stats['tokens'] / elapsed:,.0f} tokens/s)" if new else ""))
-        sys.stderr.flush()
+        return (f"{stats['phase']}: {done}/{stats['units']} units, "
+                f"{stats['theorems']:,} theorems, {stats['tokens']:,} tokens"
+                + (f" ({stats['theorems'] / elapsed:,.0f} theorems/s, "
+                   f"{stats['tokens'] / elapsed:,.0f} tokens/s)" if new else ""))
+
+    def __call__(self, stats) -> None:
+        now = time.perf_counter()
+        if self.tty:
+            if now - self.last < 0.2:
+                return
+            self.last = now
+            sys.stderr.write(f"\r\033[K{self._line(stats)}")
+            sys.stderr.flush()
+            return
+        if not self.told_resume and stats["resumed"]:
+            self.told_resume = True
+            print(f"{time.strftime('%H:%M:%S')} resuming: {stats['resumed']} of "
+                  f"{stats['units']} units were generated already", file=sys.stderr, flush=True)
+        if stats["phase"] != self.phase or now - self.last >= self.every:
+            self.phase, self.last = stats["phase"], now
+            print(f"{time.strftime('%H:%M:%S')} {self._line(stats)}", file=sys.stderr,
+                  flush=True)
 
     def close(self) -> None:
-        if self.enabled:
+        if self.tty:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
 

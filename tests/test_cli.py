@@ -486,3 +486,23 @@ def test_no_progress_bar_for_small_files():
     status, tty, _ = _run_on_pty("verify", HILBERT)
     assert status == 0 and b"\r" not in tty.replace(b"\r\n", b"\n")
     assert b"statements" in tty
+
+
+def test_generate_logs_progress_lines_when_stderr_is_not_a_terminal(tmp_path):
+    """A cluster job's log (`ray job logs`, `kubectl logs`) is a pipe: the
+    driver writes time-stamped lines per phase and, resumed, what it found."""
+    out = str(tmp_path / "run")
+    cmd = [sys.executable, "-m", "proofgen", "generate", "--count", "300", "--unit-size",
+           "100", "--styles", "mm", "--out", out]
+    env = {**os.environ, "PROOFGEN_PROGRESS_EVERY": "0"}
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    stamped = [x for x in lines if re.match(r"\d\d:\d\d:\d\d (generate|finalize): ", x)]
+    assert any(" generate: 1/" in x for x in stamped)
+    assert any(" finalize: " in x for x in stamped)
+    assert "\r" not in done.stderr and "\033[" not in done.stderr
+    again = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"\d\d:\d\d:\d\d resuming: (\d+) of \1 units were generated already",
+                     again.stderr), again.stderr

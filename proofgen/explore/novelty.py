@@ -45,7 +45,7 @@ def unfolding(ctx) -> dict:
 def unfold(rewrite: dict, term: Term) -> Term:
     """`term` with each defined negation unfolded: in prefix order
     `wne A B` is `wn wceq A B` (same children, one more node)."""
-    if not rewrite or not any(n in rewrite for n in term):
+    if not rewrite or rewrite.keys().isdisjoint(term):
         return term
     out: list = []
     for n in term:

@@ -216,6 +216,8 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
                     stats.resumed += 1
                     stats.count(m)
             stats.units, stats.phase = len(units), "generate"
+            if progress:
+                progress(stats)         # where the run stands (a resumed one: what was done)
             executor.run([("generate", u) for u in fresh if u.unit not in generated],
                          on_generated)
             stats.phase = "dedup"
@@ -232,6 +234,8 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
                                                 u.partitions] for u in units])
         quota = run.quota = _quotas(gen, job, run)
         stats.phase = "finalize"
+        if progress:
+            progress(stats)
 
         def on_final(task, marker):
             final[task[1][0]] = marker
