@@ -408,6 +408,10 @@ def test_description_first_sentence(hilbert):
     assert first("Theorem *2.06 of [WhiteheadRussell] p. 101.  Next.", n) == \
         "theorem *2.06 of [WhiteheadRussell] p. 101"
     assert first("Peirce's axiom.", n) == "Peirce's axiom"
+    # a sentence ends before a quotation too (set.mm's abai, and its mnemonic)
+    assert first('Introduce one conjunct as an antecedent to the other.  "abai" stands for '
+                 '"and, biconditional, and, implication".', n) == \
+        "introduce one conjunct as an antecedent to the other"
     assert first("", n) is None and first(None, n) is None
     long = first("word " * 100, n)
     assert len(long) <= english.MAX_DESCRIPTION + 2 and long.endswith("…")

@@ -865,7 +865,7 @@ _TILDE = re.compile(r"~\s+(\S+)")
 _ITALIC = re.compile(r"(?<!\w)_([^_\s](?:[^_]*[^_\s])?)_(?!\w)")
 _ABBREV = {"e.g", "i.e", "p", "pp", "cf", "vs", "resp", "etc", "ch", "sec", "no", "ed", "al",
            "approx", "viz", "thm", "prop", "def", "ax", "eq", "fig", "vol"}
-_END = re.compile(r"[.!?](?=\s+[A-Z(\[`~]|\s*$)")
+_END = re.compile(r"[.!?](?=\s+[A-Z(\[`~\"]|\s*$)")   # also before a quotation
 MAX_DESCRIPTION = 160
 _CREDIT = re.compile(r"\((?:Contributed|Revised|Proof shortened|Proof modification|"
                      r"New usage|Modified|Shortened)\b")
