@@ -29,7 +29,7 @@ def run(capsys, *argv):
     (["--library", "bogus"], "--library 'bogus': use axioms, all, upto:LABEL or labels:A,B"),
     (["--exclude", "nosuch"], "--exclude: 'nosuch' is neither a label nor a statement"),
     (["--generator", "extract", "--library", "all"], "--library chooses what forward"),
-    (["--units", "3"], "--units and --proofs slice the database's proofs"),
+    (["--units", "3"], "--units, --proofs, --from and --to slice the database's proofs"),
     (["--db", "/nonexistent/x.mm"], "--db /nonexistent/x.mm cannot be read: no such file"),
 ])
 def test_generate_mistakes(tmp_path, capsys, argv, message):

@@ -738,6 +738,7 @@ def _unneeded_reference(ctx: Context, ops: dict, hyps: list, term: Term,
 
     values = [ev(h) for h in hyps]
     goal = ev(term)
+    collect = ev = atom_of = None   # noqa: F841 (recursive closures: a cycle otherwise)
     if dressed and any(not (t[0] < 0 and g.variables[-1 - t[0]].type == wff)
                        for t in atoms):
         assumed = full
@@ -787,7 +788,9 @@ def _tautology_reference(ctx: Context, ops: dict, term: Term) -> bool:
         a = [ev(c) for c in children(g, t)]
         return _TRUTH[lab](full, *a)
 
-    return ev(term) == full
+    out = ev(term) == full
+    collect = ev = None     # noqa: F841 (recursive closures: a cycle otherwise)
+    return out
 
 
 SATURATE = engines.pair(

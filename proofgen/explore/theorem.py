@@ -230,6 +230,9 @@ def reference_metamath_proof(ctx: Context, thm: Theorem, hyp_labels: Sequence[st
             save(key)
 
     emit_step(len(thm.steps) - 1)
+    # the nested functions refer to each other: clear them, so what they
+    # hold is freed without the collector (explore/collector.py)
+    ref = save = emit_term = emit_step = None  # noqa: F841
     base = len(mand) + len(labels)
     letters = "".join("Z" if x == "Z" else encode_number(base + 1 + x[1]) if isinstance(x, tuple)
                       else encode_number(x) for x in raw)
