@@ -116,6 +116,10 @@ def _positive(text: str) -> int:
 
 
 def cmd_verify(args) -> int:
+    from .mm0.cli import is_mm0_input
+    if is_mm0_input(args.file, getattr(args, "proof", None)):   # Metamath Zero (docs/mm0.md)
+        from .mm0.cli import run as run_mm0
+        return run_mm0(args.file, args.proof, as_json=args.json)
     from .kernel import SelectionError, load_stdin
     from .kernel.engines import default_engine
     engine = args.engine or default_engine()      # PROOFGEN_ENGINE, else fast when built
@@ -411,20 +415,42 @@ def cmd_generate(args) -> int:
         return _usage_error(problem)
     if args.address is not None and args.executor != "ray":
         return _usage_error("--address names a Ray cluster; it needs --executor ray")
+    mixed: tuple = ()
+    if getattr(args, "mix", None) is not None:
+        from .run import mix
+        try:
+            mixed = mix.parse(args.mix)
+        except ValueError as exc:
+            return _usage_error(str(exc))
+        if args.generator is not None and [n for n, _ in mixed] != [args.generator]:
+            return _usage_error(f"--mix and --generator {args.generator} both choose the "
+                                "generators; give one of them")
+        args.generator = mixed[0][0]
+    args.generator = args.generator or "forward"
     gen = generators.get(args.generator)
-    if args.library is not None and not gen.uses_library:
+    gens = [generators.get(n) for n, _ in mixed] or [gen]
+    if mixed:
+        if args.library is not None and not any(g.uses_library for g in gens):
+            return _usage_error("--library chooses what forward derivation may cite; no "
+                                "generator of --mix cites a library")
+        if (args.units or args.proofs or args.from_label or args.to_label) \
+                and not any(g.cuts_by_proofs for g in gens):
+            return _usage_error("--units, --proofs, --from and --to slice the database's "
+                                "proofs; no generator of --mix is cut by proofs")
+        gen = next((g for g in gens if g.uses_library), gens[0])
+    elif args.library is not None and not gen.uses_library:
         return _usage_error(f"--library chooses what forward derivation may cite; {gen.name} "
                             "cites no library" + (": it takes its theorems from the "
                                                   "database's proofs" if gen.cuts_by_proofs
                                                   else ""))
     if (args.units or args.proofs or args.from_label or args.to_label) \
-            and not gen.cuts_by_proofs:
+            and not mixed and not gen.cuts_by_proofs:
         by_proofs = [n for n in generators.names() if generators.get(n).cuts_by_proofs]
         return _usage_error("--units, --proofs, --from and --to slice the database's proofs "
                             f"for --generator {' or '.join(by_proofs)}; {gen.name} runs are "
                             "cut with --unit-size")
     try:
-        styles = StyleMix.parse(args.styles, args.renderings)
+        styles = StyleMix.parse(args.styles, args.renderings, plain_letters=args.plain_letters)
     except ValueError as exc:
         return _usage_error(f"--styles: {exc}")
     if not os.path.isfile(db_path):
@@ -434,7 +460,9 @@ def cmd_generate(args) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         return _usage_error(f"--exclude: {exc}")
     fcfg = ForwardConfig(library=args.library or "default", max_symbols=args.max_symbols,
-                         max_hypotheses=args.max_hypotheses, choice=args.choice)
+                         max_hypotheses=args.max_hypotheses, choice=args.choice,
+                         include_mathboxes=args.include_mathboxes,
+                         with_definitions=args.with_definitions)
     db = load(db_path, engine=None, limits=GENERATION_LIMITS)   # None: kernel.engines picks
     errors = [d for d in db.read_diagnostics if d.severity == "error"]
     report = db.verify(jobs=os.cpu_count() or 1)
@@ -460,14 +488,25 @@ def cmd_generate(args) -> int:
         fcfg = ForwardConfig(**{**fcfg.__dict__, "library": spec})
         print(f"proofgen: library {spec} (the default for {os.path.basename(db_path)}: "
               f"{why}; choose another with --library)", file=sys.stderr)
+    if gen.uses_library:
+        from .explore.forward import library_counted, library_note
+        try:
+            kept, left_out = library_counted(ctx, fcfg.library, fcfg.include_mathboxes,
+                                             fcfg.with_definitions)
+            print("proofgen: " + library_note(fcfg.library, len(kept), left_out),
+                  file=sys.stderr)
+        except ValueError:
+            pass                      # reported by gen.check below
     config = GenerateConfig(generator=args.generator, count=args.count, seed=args.seed,
                             forward=fcfg, target=args.target, metric=args.metric,
                             exclude=tuple(exclude), proofs=args.proofs,
                             from_label=args.from_label, to_label=args.to_label,
                             allow_discouraged=args.allow_discouraged,
-                            keep_instances=args.keep_instances)
+                            keep_instances=args.keep_instances, mix=mixed)
     job = JobConfig(config, styles, unit_size=args.unit_size, units=args.units,
                     partitions=args.partitions)
+    if args.license:
+        job.license = args.license
     try:
         job.check()
     except JobError as exc:
@@ -476,7 +515,9 @@ def cmd_generate(args) -> int:
         # options that need the database are checked here, before any
         # worker starts or --out is claimed
         check_exclusions(ctx, config.exclude)
-        gen.check(ctx, config)
+        from dataclasses import replace
+        for g in gens:
+            g.check(ctx, replace(config, generator=g.name))
         executor = (RayExecutor(args.address, args.workers, task_timeout=args.task_timeout)
                     if args.executor == "ray"
                     else LocalExecutor(args.workers or 1, task_timeout=args.task_timeout))
@@ -511,7 +552,7 @@ def cmd_generate(args) -> int:
     cpu = manifest["cpu_seconds"]
     seconds = cpu["generate"] + cpu["emit"]
     dd = manifest["dedup"]
-    print(f"{out}: {manifest['theorems']:,} theorems ({args.generator}, seed {args.seed}, "
+    print(f"{out}: {manifest['theorems']:,} theorems ({args.mix if mixed else args.generator}, seed {args.seed}, "
           f"{manifest['units']} units), all verified; {manifest['records']:,} records, "
           f"{manifest['tokens']:,} tokens ({manifest['tokenizer']['name']}), "
           f"{manifest['bytes']:,} bytes compressed; {seconds:.2f} CPU s "
@@ -542,7 +583,10 @@ def cmd_generate(args) -> int:
         print(f"  warning: the kernel rejected {manifest['rejected_by_kernel']:,} generated "
               "theorems (not shipped); first: " +
               "; ".join(manifest.get("rejections", [])[:3]), file=sys.stderr)
-    if manifest["theorems"] < args.count and gen.counted:
+    for name, n in manifest.get("mix", {}).get("theorems", {}).items():
+        print(f"  {name}: {n:,} theorems of its share {manifest['mix']['shares'][name]:,}",
+              file=sys.stderr)
+    if manifest["theorems"] < args.count and gen.counted and not mixed:
         print(f"  fewer theorems than asked ({args.count}): the generator ran out of new "
               "results; widen --library or raise --max-symbols", file=sys.stderr)
     return 0
@@ -719,6 +763,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "the database from standard input: its $[ $] inclusions are then resolved "
                    "relative to the current directory (which also bounds them, see "
                    "--allow-outside-includes) and diagnostics call it <stdin>")
+    v.add_argument("--proof", default=None, metavar="FILE",
+                   help="Metamath Zero: the .mmb proof file of the .mm0 given as FILE "
+                   "(a .mmb alone finds the .mm0 beside it); see docs/mm0.md")
     v.add_argument("--only", type=only_labels, default=None, metavar="LABELS",
                    help="check only these proofs: comma-separated $p labels and ranges A..B "
                    "(every $p from statement A to statement B in database order, both "
@@ -788,9 +835,13 @@ def build_parser() -> argparse.ArgumentParser:
                         epilog=GENERATE_EXAMPLES)
     ge.add_argument("--db", help="the .mm database (default: the bundled hilbert.mm)")
     from .explore import generators
-    ge.add_argument("--generator", choices=generators.names(), default="forward",
+    ge.add_argument("--generator", choices=generators.names(), default=None,
                     help="; ".join(f"{n}: {generators.get(n).help}"
-                                   for n in generators.names()))
+                                   for n in generators.names()) + " (default: forward)")
+    ge.add_argument("--mix", default=None, metavar="NAME=W,...",
+                    help="several generators in one run, e.g. forward=0.5,extract=0.3,"
+                    "statement=0.2: the count split by the weights (largest remainder); "
+                    "instead of --generator")
     ge.add_argument("--count", "-n", type=_positive, default=1000,
                     help="distinct theorems wanted")
     ge.add_argument("--seed", type=_seed, default=0,
@@ -800,9 +851,28 @@ def build_parser() -> argparse.ArgumentParser:
                     help="replace a run already in --out (by default the same command "
                     "resumes it, and another job is refused)")
     ge.add_argument("--library", default=None,
-                    help="forward: what may be cited: axioms, all, upto:LABEL (assertions "
-                    "before LABEL) or labels:A,B; default: upto:ax-gen (propositional "
-                    "calculus) on a database with ax-gen, else all")
+                    help="forward: what may be cited: axioms (ax-*), all (the main body: no "
+                    "mathboxes, no *OLD/*ALT/*VD/bj-*/dummylink), upto:LABEL (assertions "
+                    "before LABEL, the same left out) or labels:A,B; default: upto:ax-gen "
+                    "(propositional calculus) on a database with ax-gen, else all")
+    ge.add_argument("--include-mathboxes", action="store_true",
+                    help="--library all, axioms, upto:LABEL: also cite the database's mathboxes "
+                    "(set.mm's user sections, after its mathbox heading) and bj-* labels; "
+                    "left out by default, as are the *OLD, *ALT, *VD and dummylink variants")
+    ge.add_argument("--with-definitions", action="store_true",
+                    help="--library axioms: also the definitions (df-*); by default only the "
+                    "logical axioms (ax-*)")
+    ge.add_argument("--license", default="", metavar="ID",
+                    help="the licence records and the dataset card give (a Hugging Face "
+                    "licence id); default: read from the database's header (CC0: cc0-1.0), "
+                    "else unknown")
+    ge.add_argument("--plain-letters", dest="plain_letters", action="store_true",
+                    default=True,
+                    help="en, mixed: write variables as plain letters (φ, x, A), one token "
+                    "each (the default)")
+    ge.add_argument("--math-italic", dest="plain_letters", action="store_false",
+                    help="en, mixed: write variables in the database's math-italic code points "
+                    "(𝜑, 𝑥, 𝐴), as set.mm's Unicode does")
     ge.add_argument("--allow-discouraged", action="store_true",
                     help="also cite assertions marked '(New usage is discouraged.)' and mine "
                     "proofs marked '(Proof modification is discouraged.)' (set.mm's *OLD, "

@@ -88,7 +88,8 @@ def test_hilbert_run_loads_every_way(hilbert_run):
     ds = check_loadable(hilbert_run)
     row = ds[0]
     assert row["metadata"]["style"] in ("mm", "steps", "hier", "en", "latex", "mixed")
-    assert json.loads(row["metadata"]["params"])["generator"] == "forward"
+    assert row["metadata"]["generator"] == "forward" and row["metadata"]["run_id"]
+    assert row["metadata"]["license"] == "cc0-1.0"
     # hypotheses and $d are Metamath text, one hypothesis per line
     with_hyps = [r for r in ds if r["metadata"]["hypotheses"]]
     assert with_hyps and all(line.endswith(" $.") and " $e |- " in line

@@ -100,7 +100,7 @@ def test_every_deep_theorem_verified_and_its_hypotheses_all_used_and_connected(d
     for r in records(deep_run, role=None):       # lemmas too
         assert hypothesis_faults(r, variables) == ([], []), r["label"]
         assert len(r["hypotheses"]) <= 3        # --max-hypotheses (default)
-        assert r["length"] <= 48                 # --max-symbols (default; tree nodes)
+        assert r["statement_nodes"] <= 48        # --max-symbols (default; tree nodes)
 
 
 def test_deep_export_verifies_in_both_verifiers(deep_run, tmp_path):

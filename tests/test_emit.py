@@ -215,9 +215,9 @@ def test_records_and_lines_agree(hilbert_docs):
         recs = maker.records(d)
         lines = [json.loads(x) for x in maker.lines(d)]
         assert recs == lines and len(recs) == 2
-        for r in recs:
+        for k, r in enumerate(recs):
             m = r["metadata"]
-            assert r["id"] == record_id(d.hash, m["style"], r["text"])
+            assert r["id"] == record_id(d.hash, m["style"], k)
             assert m["tokens"] == counter.count(r["text"]) > 0
             assert m["statement"] == n.text(d.typecode, d.conclusion)
             assert m["proof"]["compressed"] == d.proof and m["proof"]["rpn"]

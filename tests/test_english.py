@@ -405,8 +405,8 @@ def test_description_first_sentence(hilbert):
     assert first("Modus ponens.  More.", n) == "modus ponens"
     assert first("If ` ph ` then ~ ax-mp applies, i.e. twice.  (Contributed by X.)", n) == \
         "if φ then ax-mp applies, i.e. twice"
-    assert first("Theorem *2.06 of [WhiteheadRussell] p. 101.  Next.", n) == \
-        "theorem *2.06 of [WhiteheadRussell] p. 101"
+    # a citation is not a description (issue 22): the next sentence is
+    assert first("Theorem *2.06 of [WhiteheadRussell] p. 101.  Next.", n) == "next"
     assert first("Peirce's axiom.", n) == "Peirce's axiom"
     # a sentence ends before a quotation too (set.mm's abai, and its mnemonic)
     assert first('Introduce one conjunct as an antecedent to the other.  "abai" stands for '

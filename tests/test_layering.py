@@ -11,6 +11,7 @@ PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 ALLOWED = {
     "kernel": set(),
+    "mm0": {"kernel"},
     "syntax": {"kernel"},
     "explore": {"kernel", "syntax"},
     "emit": {"kernel", "syntax"},

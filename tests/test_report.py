@@ -48,7 +48,7 @@ def test_report_figures_come_from_the_shipped_theorems_and_records(run):
     for entry in manifest["shards"]:
         for rec in read_shard(os.path.join(run, entry["path"])):
             m = rec["metadata"]
-            seen[m["hash"]] = (m["depth"], m["steps"], m["length"])
+            seen[m["hash"]] = (m["depth"], m["steps"], m["statement_nodes"])
             tokens.setdefault(m["style"], []).append(m["tokens"])
     assert sorted(seen.values()) == sorted(zip(data["depth"].tolist(), data["steps"].tolist(),
                                                data["length"].tolist()))

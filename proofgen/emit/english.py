@@ -868,7 +868,25 @@ _ABBREV = {"e.g", "i.e", "p", "pp", "cf", "vs", "resp", "etc", "ch", "sec", "no"
 _END = re.compile(r"[.!?](?=\s+[A-Z(\[`~\"]|\s*$)")   # also before a quotation
 MAX_DESCRIPTION = 160
 _CREDIT = re.compile(r"\((?:Contributed|Revised|Proof shortened|Proof modification|"
-                     r"New usage|Modified|Shortened)\b")
+                     r"New usage|Modified|Shortened|Proof revised|Corrected|Added|Moved)\b",
+                     re.I)
+#: "Obsolete proof of ~ foo as of 5-Jan-2021." (set.mm's *OLD): not a description
+_OBSOLETE = re.compile(r"(?i)\b(?:obsolete|old)\s+(?:proof|version)\s+of\b.*?(?:\.(?=\s|$)|$)")
+#: a bibliographic reference, as set.mm writes them: "[Margaris] p. 49",
+#: "Theorem 5.2 of [Mendelson] p. 55", "Axiom *2.01 of [WhiteheadRussell] p. 100"
+_CITE = re.compile(
+    r"(?:\b(?:[Ss]ee|[Cc]ompare(?: with)?|[Cc]f\.|[Ff]rom|[Ii]n)\s+)?"
+    r"(?:(?:[Tt]heorem|[Aa]xiom|[Dd]efinition|[Ll]emma|[Ee]xercise|[Pp]roposition|[Cc]orollary|"
+    r"[Rr]ule|[Ee]xample|[Rr]emark|[Pp]art|[Pp]roblem|[Ss]ection|[Cc]hapter|[Ss]cheme|"
+    r"[Pp]ostulate|[Ff]ormula|[Ee]quation|[Ii]tem|[Dd]ef\.|[Tt]hm\.|[Pp]rop\.|[Aa]x\.)"
+    r"\s+[\w*.:'()-]*\w[)]?\s+(?:of|in)\s+)?"
+    r"\[[A-Z][\w.-]*\](?:'s)?"
+    r"(?:\s*,?\s*(?:pp?\.|page|Section|Sec\.|Ch\.|Chapter)\s*[\w*-]+(?:\.\d+)*"
+    r"(?:\s*(?:,|and|-|–)\s*\w*\d\w*(?:\.\d+)*)*)*")
+#: what a removed reference leaves: "()", "( , )", ", ." and the like
+_CITE_LEFT = re.compile(r"\(\s*(?:(?:and|or|also|see|,|;)\s*)*\)|\[\s*\]")
+_CITE_SENTENCE = re.compile(r"(?i)(?:^|(?<=[.;:]))(?:\s*(?:this|it|is|and|or|also|see|compare|"
+                            r"with|cf\.|,))*\s*(?:[.,;:]+|$)")
 _TWICE = re.compile(r"\b(the|a|an|of|to|is|in|and|or|for|by|on|with) \1\b")
 _LOOSE = re.compile(r"\s+([,.;:])(?=\s|$)")
 
@@ -885,6 +903,7 @@ def _first_sentence(comment: Optional[str], notation: Notation) -> Optional[str]
         return prose_unicode(" ".join(syms).replace("( ", "(").replace(" )", ")"))
 
     text = _CREDIT.split(text, 1)[0]          # "(Contributed by ...)" and after
+    text = _without_citations(text)
     text = _MATH.sub(math, text).replace("\0", "`")
     text = _TILDE.sub(r"\1", _TAGS.sub("", text))
     text = _ITALIC.sub(r"\1", text)
@@ -909,6 +928,24 @@ def _first_sentence(comment: Optional[str], notation: Notation) -> Optional[str]
             and not first.endswith("'s"):
         s = s[0].lower() + s[1:]      # "Inference adding ..." -> "inference adding ..."
     return s
+
+
+def _without_citations(text: str) -> str:
+    """A description without "obsolete proof of ..." sentences and
+    bibliographic references that are only citations ("[Margaris] p. 49",
+    "Theorem 5.2 of [Mendelson] p. 55"); what the removal leaves empty
+    ("()", a sentence of punctuation) goes too."""
+    if "[" not in text and "bsolete" not in text and "ld " not in text:
+        return text
+    text = _OBSOLETE.sub("", text)
+    if "[" in text:
+        text = _CITE.sub("", text)
+        for _ in range(2):
+            text = _CITE_LEFT.sub("", text)
+        text = _CITE_SENTENCE.sub("", text)
+        text = re.sub(r"\s+([,.;:)])", r"\1", text)
+        text = re.sub(r"\(\s+", "(", text)
+    return text.strip()
 
 
 def _balanced(s: str) -> str:

@@ -12,8 +12,10 @@ Symbols without a definition are shown as themselves.
 """
 from __future__ import annotations
 
+import copy
 import html
 import re
+import unicodedata
 from typing import Optional, Sequence
 
 from ..kernel.comments import COMMENT as _COMMENT, descriptions
@@ -73,6 +75,13 @@ class Notation:
         self._latex_terms: dict[tuple, str] = {}
         #: quality.notation_words: the symbols that are words, made on first use
         self.quality_words: Optional[frozenset] = None
+        #: variables written as plain letters (`plain`): symbol -> letter
+        self.plain_letters: dict[str, str] = {}
+        self._plain: Optional[dict] = None      # kept italics -> the plain notation
+        self._base: "Notation" = self           # a plain notation's original
+        #: variable -> rule ids of the constant terms of its type written as
+        #: its plain letter (`plain_variable_letters`)
+        self.letter_clashes: dict[str, frozenset] = {}
 
     @classmethod
     def of(cls, syn: Syntax, sources: Sequence[tuple[str, bytes]] = ()) -> "Notation":
@@ -119,8 +128,34 @@ class Notation:
         return s
 
     def unicode_symbol(self, sym: str) -> str:
-        u = self.unicodedef.get(sym)
+        u = self.plain_letters.get(sym) or self.unicodedef.get(sym)
         return u if u else sym
+
+    def plain(self, used_rules=None) -> "Notation":
+        """The same notation with variables in plain letters (φ, x, A) where
+        the database's Unicode writes them in math italic (𝜑, 𝑥, 𝐴: three
+        cl100k tokens each, against one).  A variable whose plain letter is
+        how a constant term of its type is written (set.mm's `_C` is "C")
+        keeps its italic where that constant is used: `used_rules`, the
+        rule ids of the text's terms (None: assume every one is).  Made
+        once per set of kept italics."""
+        base = self._base
+        if base._plain is None:
+            letters, clashes = plain_variable_letters(base)
+            base.letter_clashes = clashes
+            base._plain = {}
+            base._letters = letters
+        keep = frozenset(v for v, rules in base.letter_clashes.items()
+                         if used_rules is None or not rules.isdisjoint(used_rules))
+        got = base._plain.get(keep)
+        if got is None:
+            got = copy.copy(base)
+            got.plain_letters = {v: p for v, p in base._letters.items() if v not in keep} \
+                or {"\0": ""}
+            got._unicode_cache, got._text_cache = {}, {}
+            got.quality_words = None
+            base._plain[keep] = got
+        return got
 
     def unicode(self, term: Term, typecode: Optional[str] = None) -> str:
         """The formula in Unicode (`(𝜑 → 𝜓)`), from `althtmldef` where the
@@ -173,6 +208,53 @@ class Notation:
         k, s, e = where
         text = " ".join(self._sources[k][s:e].decode("utf-8", "replace").split())
         return text or None
+
+
+def plain_letter(text: str) -> str:
+    """`text` with math-italic letters (U+1D434..U+1D7FF "MATHEMATICAL
+    ITALIC ...", and U+210E, the italic h) as the plain letters they stand for; other characters
+    (bold, script, double-struck, anything else) are kept."""
+    if not any(ord(c) >= 0x1D400 or c == "\u210e" for c in text):
+        return text
+    out = []
+    for c in text:
+        if c == "\u210e" or (ord(c) >= 0x1D400 and
+                             unicodedata.name(c, "").startswith("MATHEMATICAL ITALIC ")):
+            c = unicodedata.normalize("NFKC", c)
+        out.append(c)
+    return "".join(out)
+
+
+def plain_variable_letters(notation: "Notation") -> tuple[dict[str, str], dict[str, frozenset]]:
+    """(variable symbol -> its Unicode in plain letters, for every variable
+    whose Unicode changes; variable -> the rule ids of the constant terms of
+    its type, or of a type it converts to, written as that plain letter:
+    set.mm's class constant `_C` is "C", so class variable 𝐶 keeps its
+    italic in a text that uses binomials)."""
+    g = notation.grammar
+    shown: dict[tuple, set] = {}     # (type, Unicode) -> rule ids of such constant terms
+    into: dict[int, set] = {}        # type -> the types it converts to (setvar -> class)
+    for rid, r in enumerate(g.rules):
+        if r.is_conversion:
+            into.setdefault(-1 - r.pattern[0], set()).add(r.type)
+        elif not r.slots:
+            text = " ".join(notation.unicode_symbol(g.symbols[c]) for c in r.pattern)
+            shown.setdefault((r.type, text), set()).add(rid)
+    letters, clashes = {}, {}
+    for v in g.variables:
+        u = notation.unicodedef.get(v.name)
+        if not u:
+            continue
+        p = plain_letter(u)
+        if p == u:
+            continue
+        letters[v.name] = p
+        rules = set()
+        for t in {v.type} | into.get(v.type, set()):
+            rules |= shown.get((t, p), set())
+        if rules:
+            clashes[v.name] = frozenset(rules)
+    return letters, clashes
 
 
 _LATEX_SPECIAL = {"\\": r"\backslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "&": r"\&",

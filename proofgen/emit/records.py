@@ -3,18 +3,18 @@
     {"id": ..., "text": ..., "source": "proofgen/hilbert.mm",
      "metadata": {"style": "en", "tokens": 212, "statement": "|- ...", ...}}
 
-`id` is a hash of the theorem's canonical form, the style and the text, so
-it is stable across runs and machines and differs between renderings.  Which
-styles a theorem gets is drawn by weight from a per-theorem RNG seeded by
-(run seed, unit, theorem hash): the output does not depend on the order in
-which theorems are rendered.  The full field list is in docs/emit.md.
+`id` is a hash of the theorem's canonical hash, the style and the
+rendering's index among the theorem's renderings, so it is stable across
+runs, machines, `--units` and workers, and differs between renderings.
+Which styles a theorem gets is drawn by weight from a per-theorem RNG seeded
+by (run seed, theorem hash, label), not by the unit: the output does not
+depend on the order in which theorems are rendered or on how the run is cut.  The full field list is in docs/emit.md.
 """
 from __future__ import annotations
 
 import bisect
 import hashlib
 import itertools
-import json
 import math
 import random
 import time
@@ -37,13 +37,17 @@ class StyleMix:
 
     weights: dict[str, float] = field(default_factory=lambda: {s: 1.0 for s in STYLES})
     per_theorem: int = 1
+    #: en, mixed: variables as plain letters (φ, x, A) instead of the
+    #: database's math-italic code points (𝜑, 𝑥, 𝐴); latex uses latexdef
+    plain_letters: bool = True
 
     @classmethod
-    def parse(cls, spec: str, per_theorem: int = 1) -> "StyleMix":
+    def parse(cls, spec: str, per_theorem: int = 1, plain_letters: bool = True) -> "StyleMix":
         """`all`, `en`, `mm,steps` or weighted `mm=2,en=1`; ValueError when
         `per_theorem` asks for more distinct styles than the spec mixes
         (built directly, a mix gives each theorem as many as it has)."""
         mix = cls._parse(spec, per_theorem)
+        mix.plain_letters = plain_letters
         if mix.per_theorem > len(mix._names):
             raise ValueError(f"{mix.per_theorem} distinct renderings per theorem asked for, "
                              f"but only {len(mix._names)} styles are mixed "
@@ -95,13 +99,22 @@ class StyleMix:
 
     def as_dict(self) -> dict:
         return {"weights": {s: self.weights.get(s, 0.0) for s in STYLES},
-                "per_theorem": self.per_theorem}
+                "per_theorem": self.per_theorem, "plain_letters": self.plain_letters}
 
 
-def record_id(theorem_hash: str, style: str, text: str) -> str:
+#: styles whose text shows variables in Unicode (where plain letters apply)
+PROSE_STYLES = ("en", "mixed")
+
+#: metric (syntax/metrics.py) -> the record field that holds it
+RECORD_METRIC = {"depth": "depth", "steps": "steps", "length": "statement_nodes"}
+
+
+def record_id(theorem_hash: str, style: str, index: int) -> str:
+    """blake2b-128 of (canonical theorem hash, style, rendering index), hex:
+    the same theorem rendered the same way has the same id whichever unit,
+    worker or cut of the run made it."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{theorem_hash}\0{style}\0".encode())
-    h.update(text.encode("utf-8"))
+    h.update(f"{theorem_hash}\0{style}\0{index}".encode())
     return h.hexdigest()
 
 
@@ -126,7 +139,13 @@ class RecordMaker:
         self._source = ""
 
     def rng_for(self, doc: ProofDoc) -> random.Random:
-        return random.Random(f"{self.seed}:{self.unit}:{doc.hash}:{doc.label}")
+        # not the unit: a theorem gets the same styles and words however the run is cut
+        return random.Random(f"{self.seed}:{doc.hash}:{doc.label}")
+
+    def notation_for(self, style: str, doc: Optional[ProofDoc] = None) -> Notation:
+        if self.mix.plain_letters and style in PROSE_STYLES:
+            return self.notation.plain(None if doc is None else used_rules(doc))
+        return self.notation
 
     def _doc_meta(self, doc: ProofDoc) -> dict:
         """The theorem as structured data (the theorem files)."""
@@ -142,7 +161,9 @@ class RecordMaker:
             "proof": {"compressed": doc.proof, "rpn": doc.rpn},
             "depth": doc.depth,
             "steps": len(doc.steps),
-            "length": statement_length([t for _, t in doc.hypotheses], doc.conclusion),
+            # tree nodes of hypotheses and conclusion (the `length` metric)
+            "statement_nodes": statement_length([t for _, t in doc.hypotheses],
+                                                doc.conclusion),
             "uses": doc.uses(),
             "lemmas": sorted(d.label for d in lemma_order(doc)),
             "restates": doc.restates,
@@ -169,32 +190,32 @@ class RecordMaker:
     def _renderings(self, doc: ProofDoc):
         rng = self.rng_for(doc)
         clock = time.perf_counter
-        for style in self.mix.choose(rng):
+        for index, style in enumerate(self.mix.choose(rng)):
             t0 = clock()
-            text = render(style, doc, self.notation, rng)
+            text = render(style, doc, self.notation_for(style, doc), rng)
             t1 = clock()
             tokens = self.counter.count(text)
             self.seconds["render"] += t1 - t0
             self.seconds["tokens"] += clock() - t1
             self.tokens[style] += tokens
             self.records_by_style[style] += 1
-            yield style, text, tokens
+            yield index, style, text, tokens
 
     def records(self, doc: ProofDoc) -> list[dict]:
         """The theorem's records, as dicts."""
         base = self._record_meta(doc)
         shared = record_run_fields(self.run)
         out = []
-        for style, text, tokens in self._renderings(doc):
+        for index, style, text, tokens in self._renderings(doc):
             meta = {"style": style, "tokens": tokens, **base, **shared}
-            out.append({"id": record_id(doc.hash, style, text), "text": text,
+            out.append({"id": record_id(doc.hash, style, index), "text": text,
                         "source": self.source, "metadata": meta})
         return out
 
     def _prepare(self) -> None:
         if self._shared is None:
             self._shared = _dumps(record_run_fields(self.run))[1:-1]
-            self._fact_shared = _dumps(self.run)[1:-1]
+            self._fact_shared = _dumps(record_run_fields(self.run))[1:-1]
             self._source = _dumps(self.source)
 
     def _doc_json(self, doc: ProofDoc) -> str:
@@ -227,19 +248,45 @@ class RecordMaker:
         self._prepare()
         doc_part = self._record_json(doc)
         out = []
-        for style, text, tokens in self._renderings(doc):
-            out.append(f'{{"id":"{record_id(doc.hash, style, text)}","text":{_dumps(text)},'
+        for index, style, text, tokens in self._renderings(doc):
+            out.append(f'{{"id":"{record_id(doc.hash, style, index)}","text":{_dumps(text)},'
                        f'"source":{self._source},"metadata":{{"style":"{style}",'
                        f'"tokens":{tokens},{doc_part},{self._shared}}}}}\n')
         return out
 
 
+def used_rules(doc: ProofDoc) -> set:
+    """The syntax rule ids of every formula a rendering of `doc` shows (its
+    statement, steps and generated lemmas), once per doc."""
+    got = doc._used_rules if hasattr(doc, "_used_rules") else None
+    if got is None:
+        got = set()
+        todo, seen = [doc], set()
+        while todo:
+            d = todo.pop()
+            if d.label in seen:
+                continue
+            seen.add(d.label)
+            for _, t in d.hypotheses:
+                got.update(t)
+            got.update(d.conclusion)
+            for st in d.steps:
+                if st.term is not None:
+                    got.update(st.term)
+            todo.extend(d.lemmas.values())
+        got.discard(-1)
+        try:
+            doc._used_rules = got
+        except AttributeError:
+            pass
+    return got
+
+
 def record_run_fields(run: dict) -> dict:
-    """The unit's shared fields as a record carries them: the generator's
-    parameters as one JSON string (their shape changes with the generator
-    and the options; a dataset's columns must not)."""
-    return {**run, "params": json.dumps(run.get("params", {}), sort_keys=True,
-                                          separators=(",", ":"))}
+    """The unit's shared fields as a record carries them: the run's
+    parameters are the manifest's (`params`, once per run), a record keeps
+    the run's id (`run_id`)."""
+    return {k: v for k, v in run.items() if k != "params"}
 
 
 #: The fixed schema of a record, in Hugging Face `datasets` feature terms
@@ -260,15 +307,16 @@ RECORD_SCHEMA: list[tuple[str, object]] = [
         ("proof", [("compressed", "string"), ("rpn", "string")]),
         ("depth", "int64"),
         ("steps", "int64"),
-        ("length", "int64"),
+        ("statement_nodes", "int64"),   # tree nodes of hypotheses + conclusion
         ("uses", "string"),             # labels, space-separated
         ("lemmas", "string"),
         ("restates", "string"),
         ("instance_of", "string"),      # deep --keep-instances: the assertion it instantiates
         ("database", "string"),
         ("database_sha256", "string"),
+        ("license", "string"),          # the database's licence (Hub id; "unknown")
         ("generator", "string"),
-        ("params", "string"),           # JSON
+        ("run_id", "string"),           # the manifest's run_id: its params, config
         ("seed", "int64"),
         ("unit", "int64"),
         ("proofgen_version", "string"),

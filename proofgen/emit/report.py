@@ -33,12 +33,18 @@ def figures(manifest: dict, theorem_rows: Iterable[dict], records: Iterable[dict
     depth, steps, length, flat = [], [], [], []
     used: Counter = Counter()
     generated_used: Counter = Counter()
+    by_gen: dict[str, dict[str, list]] = {}     # a mixed run: per generator
     for row in theorem_rows:
         if row.get("role") != "theorem":
             continue
+        g = by_gen.setdefault(row.get("generator", ""), {"depth": [], "steps": [],
+                                                        "length": []})
+        g["depth"].append(row["depth"])
+        g["steps"].append(row["steps"])
+        g["length"].append(row["statement_nodes"])
         depth.append(row["depth"])
         steps.append(row["steps"])
-        length.append(row["length"])
+        length.append(row["statement_nodes"])
         q = row.get("quality")
         if q is not None:
             flat.append(q["flattened"])
@@ -60,7 +66,9 @@ def figures(manifest: dict, theorem_rows: Iterable[dict], records: Iterable[dict
             "length": np.array(length, dtype=np.int64),
             "flattened": np.array(flat, dtype=np.int64), "used": used,
             "generated_used": generated_used, "per_record": per_record,
-            "records_read": read}
+            "records_read": read,
+            "by_generator": {n: {k: np.array(v, dtype=np.int64) for k, v in d.items()}
+                             for n, d in by_gen.items()}}
 
 
 def _bins(values: np.ndarray):
@@ -160,6 +168,28 @@ def _quality(q: Optional[dict], counts: Optional[dict] = None) -> list[str]:
          if dropped else [])
 
 
+def _by_generator(m: dict, by: dict) -> list[str]:
+    """A mixed run (run/mix.py): each generator's share, what it shipped and
+    its distributions, side by side (min / median / p90 / p99 / max)."""
+    mix = m.get("mix")
+    if not mix:
+        return []
+    lines = ["", f"Mixture ({mix.get('rule', '')}):", "",
+             "| generator | weight | share | shipped | depth | steps | statement length | "
+             "beyond propositional | top-10 share |",
+             "|---|---:|---:|---:|---|---|---|---:|---:|"]
+    for name, w in mix.get("weights", {}).items():
+        d = by.get(name, {})
+        q = m.get("by_generator", {}).get(name, {}).get("quality") or {}
+        cell = (lambda k: _summary(d[k]) if k in d and len(d[k]) else "–")
+        pct = (lambda k: f"{100 * q[k]:.0f}%" if k in q else "–")
+        lines.append(f"| {name} | {w:g} | {mix.get('shares', {}).get(name, 0):,} | "
+                     f"{mix.get('theorems', {}).get(name, 0):,} | {cell('depth')} | "
+                     f"{cell('steps')} | {cell('length')} | {pct('non_propositional')} | "
+                     f"{pct('top_share')} |")
+    return lines
+
+
 def draw(data: dict, out: str, name: str) -> str:
     """Write the pictures and report.md of `figures` into `out` (the run
     called `name`); returns the report's path."""
@@ -170,7 +200,7 @@ def draw(data: dict, out: str, name: str) -> str:
         ("steps.png", "Logical steps", lambda p: _histogram(
             data["steps"], "logical steps per proof", "steps", p)),
         ("length.png", "Statement length", lambda p: _histogram(
-            data["length"], "statement length (symbols, hypotheses included)", "symbols", p)),
+            data["length"], "statement size (tree nodes, hypotheses included)", "nodes", p)),
         ("flattened.png", "Flattened proof length", lambda p: _histogram(
             data["flattened"], "logical steps with every generated lemma written out",
             "steps", p)),
@@ -206,6 +236,7 @@ def draw(data: dict, out: str, name: str) -> str:
     if len(data["flattened"]):
         lines.append(f"| flattened proof length | {_summary(data['flattened'])} |")
     lines += _quality(m.get("quality"), m.get("generator_counts"))
+    lines += _by_generator(m, data.get("by_generator", {}))
     lines += [
         "",
         "| style | records | tokens | tokens per record (median) |",

@@ -9,6 +9,7 @@ shape, so the generators cite database theorems and their own results alike.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Optional, Sequence
@@ -90,6 +91,8 @@ class Context:
     #: run.documents.normal_proof: tree -> (syntax proof text, size); label -> frame kinds
     rpn_terms: dict = field(default_factory=dict, repr=False, compare=False)
     rpn_frames: dict = field(default_factory=dict, repr=False, compare=False)
+    #: mathbox_start: (label, position) of the first mathbox assertion, or None
+    _mathboxes: object = field(default=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, db: Database, syn: Optional[Syntax] = None) -> "Context":
@@ -155,6 +158,22 @@ class Context:
         *OLD and *ALT variants) those whose proof it asks to keep as is."""
         return set(self.discouraged)
 
+    def mathbox_start(self) -> Optional[tuple[str, int]]:
+        """(label, database position) of the first assertion of the
+        database's mathboxes (set.mm's user sections, after its
+        "SUPPLEMENTARY MATERIAL (USER'S MATHBOXES)" heading), or None for a
+        database without one; see `mathbox_heading`."""
+        if self._mathboxes is False:
+            found = None
+            for _, data in self.db.sources:
+                label = first_mathbox_label(data)
+                if label is not None and label in self.assertions:
+                    a = self.assertions[label]
+                    if found is None or a.position < found[1]:
+                        found = (label, a.position)
+            self._mathboxes = found
+        return self._mathboxes
+
     def type_name(self, var: int) -> str:
         g = self.syn.grammar
         return g.types[g.variables[-1 - var].type]
@@ -163,6 +182,59 @@ class Context:
         if self.printer is not None:
             return self.printer.text(typecode, term)
         return " ".join([typecode] + self.syn.grammar.unparse(term))
+
+
+#: a heading comment's title line that opens the mathboxes (set.mm, iset.mm:
+#: "SUPPLEMENTARY MATERIAL (USER'S MATHBOXES)", then "Mathbox for NAME")
+_MATHBOX_WORD = re.compile(rb"(?i)mathbox")
+_MATHBOX_TITLE = re.compile(rb"(?i)^(?:.*\buser'?s mathboxes\b.*|mathbox(?:es)? (?:for|of)\b.*)$")
+#: a heading's rule line: set.mm's part, chapter, section, subsection rules
+_RULE_LINE = re.compile(rb"^(?:#{4,}|(?:#\*){4,}#?|(?:=-){4,}=?|(?:-\.){4,}-?)$")
+_LABELLED_ASSERTION = re.compile(rb"(?:^|\s)([A-Za-z0-9._-]+)\s+\$[ap]\s")
+
+
+def mathbox_heading(data: bytes) -> Optional[tuple[int, int]]:
+    """(start, end) of the first heading comment that opens a mathbox: a
+    comment whose first line is a heading rule (`####`, `#*#*`, `=-=-`,
+    `-.-.`) and whose title says "user's mathboxes" or "Mathbox for ...".
+    Only comments around the word "mathbox" are looked at."""
+    looked = 0                            # comments before this are done
+    for m in _MATHBOX_WORD.finditer(data):
+        if m.start() < looked:
+            continue                      # in a comment looked at already ($t's is huge)
+        s = data.rfind(b"$(", 0, m.start())
+        if s < 0 or data.rfind(b"$)", s, m.start()) >= 0:
+            continue                      # not inside a comment
+        e = data.find(b"$)", m.end())
+        if e < 0:
+            return None
+        looked = e
+        # a heading's rule and title are its first two lines
+        head = data[s + 2:min(e, s + 2 + 4096)]
+        lines = [x.strip() for x in head.splitlines() if x.strip()][:2]
+        if len(lines) >= 2 and _RULE_LINE.match(lines[0]) and _MATHBOX_TITLE.match(lines[1]):
+            return s, e + 2
+    return None
+
+
+def first_mathbox_label(data: bytes) -> Optional[str]:
+    """The label of the first `$a`/`$p` after the mathbox heading of one
+    source file (outside comments), or None when the file has none."""
+    where = mathbox_heading(data)
+    if where is None:
+        return None
+    pos = where[1]
+    while True:
+        m = _LABELLED_ASSERTION.search(data, pos)
+        if m is None:
+            return None
+        s = data.rfind(b"$(", where[1], m.start(1))
+        if s >= 0 and data.rfind(b"$)", s, m.start(1)) < 0:
+            pos = data.find(b"$)", m.start(1))     # inside a comment: skip past it
+            if pos < 0:
+                return None
+            continue
+        return m.group(1).decode("ascii", "replace")
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:

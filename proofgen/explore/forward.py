@@ -18,6 +18,8 @@ Everything is a pure function of (context, config, seed, unit).
 from __future__ import annotations
 
 import random
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -29,9 +31,12 @@ from .theorem import (Step, Theorem, as_assertion, detached_hypotheses, disjoint
 
 @dataclass
 class ForwardConfig:
-    #: "axioms": the database's axioms; "upto:LABEL": every assertion before
-    #: LABEL; "labels:A,B,...": those; "all"; "default": see `default_library`
+    #: "axioms": the database's logical axioms; "upto:LABEL": every assertion
+    #: before LABEL; "labels:A,B,...": those; "all": the main body (see
+    #: `library`); "default": see `default_library`
     library: str = "default"
+    include_mathboxes: bool = False  # all, axioms, upto: also the mathboxes (and bj-*)
+    with_definitions: bool = False   # axioms: also the definitions (df-*)
     max_symbols: int = 48            # hypotheses + conclusion, in symbols
     max_hypotheses: int = 3
     assumption_rate: float = 0.05    # chance a premise is a new assumption
@@ -299,31 +304,93 @@ def default_library(ctx: Context) -> tuple[str, str]:
     return "all", "every assertion (it has no ax-gen, where set.mm's predicate calculus starts)"
 
 
-def library(ctx: Context, spec: str) -> list[Assertion]:
-    """The allowed library: see `ForwardConfig.library`."""
+#: labels of set.mm's variants and scaffolding: alternative and obsolete
+#: proofs (*ALT, *OLD, numbered too), virtual-deduction versions (*VD),
+#: `dummylink`; never in a library unless asked for by `labels:`
+VARIANT_LABEL = re.compile(r".*(?:OLD|ALT)\d*|.*VD|dummylink")
+#: a mathbox's labels found outside the mathbox section (BJ's prefix)
+MATHBOX_LABEL = re.compile(r"bj-.*")
+
+
+def library(ctx: Context, spec: str, include_mathboxes: bool = False,
+            with_definitions: bool = False) -> list[Assertion]:
+    """The allowed library: see `ForwardConfig.library` and `library_counted`."""
+    return library_counted(ctx, spec, include_mathboxes, with_definitions)[0]
+
+
+def library_counted(ctx: Context, spec: str, include_mathboxes: bool = False,
+                    with_definitions: bool = False) -> tuple[list[Assertion], Counter]:
+    """The library `spec` names, and what it left out, by reason.
+
+    `all` is the database's main body: every assertion except those of its
+    mathboxes (from the first assertion after the mathbox heading on:
+    `Context.mathbox_start`; a database without one has none) and labels
+    matching `bj-*` (reason "mathbox"), and set.mm's variants `*OLD`,
+    `*ALT`, `*VD`, `dummylink` (reason "variant").  `include_mathboxes`
+    keeps the mathboxes.  `axioms` is the logical axioms: `$a` labelled
+    `ax-*` (on a database with no such label, every `$a` not labelled
+    `df-*`), with the definitions (`df-*`) only when `with_definitions`
+    (reason "definition" otherwise), mathboxes and variants left out as for
+    `all`.  `upto:LABEL` leaves out the same as `all` before LABEL;
+    `labels:A,B` is exactly those."""
+    excluded: Counter = Counter()
     if spec == "default":
         spec = default_library(ctx)[0]
-    if spec == "axioms":
-        return [ctx.assertions[x] for x in ctx.order if ctx.assertions[x].kind == "a"]
-    if spec.startswith("upto:"):
-        stop = spec[5:]
-        if stop not in ctx.assertions:
-            raise ValueError(f"library: no assertion labelled {stop}")
-        out = []
-        for x in ctx.order:
-            if x == stop:
-                break
-            out.append(ctx.assertions[x])
-        return _nonempty(spec, out)
     if spec.startswith("labels:"):
         labels = [x for x in spec[7:].split(",") if x]
         missing = [x for x in labels if x not in ctx.assertions]
         if missing:
             raise ValueError(f"library: no assertion labelled {', '.join(missing)}")
-        return _nonempty(spec, [ctx.assertions[x] for x in labels])
-    if spec == "all":
-        return [ctx.assertions[x] for x in ctx.order]
-    raise ValueError(f"library {spec!r}: use axioms, all, upto:LABEL or labels:A,B")
+        return _nonempty(spec, [ctx.assertions[x] for x in labels]), excluded
+    if spec == "axioms":
+        axioms = [ctx.assertions[x] for x in ctx.order if ctx.assertions[x].kind == "a"]
+        named = any(a.label.startswith("ax-") for a in axioms)
+        picked = []
+        for a in axioms:
+            if a.label.startswith("df-"):
+                if not with_definitions:
+                    excluded["definition"] += 1
+                    continue
+            elif named and not a.label.startswith("ax-"):
+                excluded["not an axiom"] += 1     # ax-* named: other $a are not logical axioms
+                continue
+            picked.append(a)
+        candidates = picked
+    elif spec.startswith("upto:"):
+        stop = spec[5:]
+        if stop not in ctx.assertions:
+            raise ValueError(f"library: no assertion labelled {stop}")
+        candidates = []
+        for x in ctx.order:
+            if x == stop:
+                break
+            candidates.append(ctx.assertions[x])
+    elif spec == "all":
+        candidates = [ctx.assertions[x] for x in ctx.order]
+    else:
+        raise ValueError(f"library {spec!r}: use axioms, all, upto:LABEL or labels:A,B")
+    start = None if include_mathboxes else ctx.mathbox_start()
+    out = []
+    for a in candidates:
+        if not include_mathboxes and ((start is not None and a.position >= start[1])
+                                      or MATHBOX_LABEL.fullmatch(a.label)):
+            excluded["mathbox"] += 1
+        elif VARIANT_LABEL.fullmatch(a.label):
+            excluded["variant"] += 1
+        else:
+            out.append(a)
+    return _nonempty(spec, out), excluded
+
+
+def library_note(spec: str, kept: int, excluded: Counter) -> str:
+    """One line for the run's log: the library's size and what it left out."""
+    reasons = {"mathbox": "in mathboxes or bj-* (--include-mathboxes keeps them)",
+               "variant": "*OLD/*ALT/*VD/dummylink variants",
+               "definition": "definitions (--with-definitions keeps them)",
+               "not an axiom": "other $a that are not ax-* axioms"}
+    parts = [f"{n:,} {reasons.get(k, k)}" for k, n in sorted(excluded.items()) if n]
+    return (f"library {spec}: {kept:,} assertions"
+            + (f"; left out: {', '.join(parts)}" if parts else ""))
 
 
 def _nonempty(spec: str, found: list[Assertion]) -> list[Assertion]:

@@ -306,7 +306,10 @@ def library_labels(ctx: "Context", config: "GenerateConfig") -> list[str]:
     if not config.allow_discouraged:
         excluded |= ctx.not_to_cite()
     spec = config.forward.library
-    lib = [a.label for a in library(ctx, spec) if a.label not in excluded]
+    lib = [a.label for a in library(ctx, spec,
+                                    getattr(config.forward, "include_mathboxes", False),
+                                    getattr(config.forward, "with_definitions", False))
+           if a.label not in excluded]
     if not lib:
         raise ValueError(f"library {spec}: every assertion in it is excluded"
                          + ("" if config.allow_discouraged else

@@ -67,11 +67,15 @@ class GenerateConfig:
                                         # database marks as discouraged
     keep_instances: bool = False        # deep: emit theorems that are instances of a database
                                         # assertion (flagged `instance_of`) instead of dropping
+    mix: tuple = ()                     # ((generator, weight), ...): several generators in
+                                        # one run (run/mix.py); () for one generator
 
     def as_dict(self) -> dict:
-        d = {k: v for k, v in self.__dict__.items() if k != "forward"}
+        d = {k: v for k, v in self.__dict__.items() if k not in ("forward", "mix")}
         d["forward"] = dict(self.forward.__dict__)
         d["exclude"] = list(self.exclude)
+        if self.mix:                    # only a mixed run's job says so (same fingerprints)
+            d["mix"] = [[n, w] for n, w in self.mix]
         return d
 
 

@@ -15,16 +15,28 @@ from ..emit.records import schema_features_yaml
 _HEADER_COMMENT = re.compile(rb"\$\((.*?)\$\)", re.S)
 
 
-def database_license(data: bytes) -> tuple[str, str]:
-    """(Hub licence id, one line of prose) read from the database's first
-    comment: set.mm and its siblings are dedicated to the public domain (CC0)."""
-    m = _HEADER_COMMENT.search(data[:20_000])
-    head = " ".join(m.group(1).decode("utf-8", "replace").split()) if m else ""
+def database_license(data: bytes, given: str = "") -> tuple[str, str]:
+    """(Hub licence id, one line of prose): `given` (`--license`) when set,
+    else read from the comments that open the database: set.mm, the Debian
+    databases and the bundled hilbert.mm are dedicated to the public domain
+    (CC0: "cc0-1.0"); a header naming the GPL gives "gpl"; any other
+    "unknown"."""
+    if given:
+        return given, (f"Licence `{given}`, as the run was told (`--license`); the source "
+                       "database's own terms are in its header.")
+    # the header: the comments of the file's first 20,000 bytes (set.mm opens
+    # with a title comment and states its licence in the next)
+    head = " ".join(b" ".join(m.group(1) for m in _HEADER_COMMENT.finditer(data[:20_000]))
+                    .decode("utf-8", "replace").split())
     if "CC0" in head or "public domain" in head.lower():
         return "cc0-1.0", ("The source database is dedicated to the public domain (CC0 1.0), "
                            "as its header says; so is this derived data.")
-    return "other", ("The source database's header states no licence proofgen recognises; "
-                     "the data inherits the database's terms, see its header.")
+    if re.search(r"\bGPL\b|General Public License", head):
+        return "gpl", ("The source database's header puts it under the GPL; the data "
+                       "inherits the database's terms, see its header.")
+    return "unknown", ("The source database's header states no licence proofgen recognises "
+                       "(records say `unknown`; `--license` sets one); the data inherits the "
+                       "database's terms, see its header.")
 
 
 def card_text(manifest: dict, license_id: str, license_line: str) -> str:
@@ -87,8 +99,10 @@ Fields (`metadata.*`): the statement and its hypotheses and `$d` conditions
 in Metamath syntax, the proof (compressed and in normal RPN form), proof
 depth, logical steps, statement length, the labels the proof cites, the
 generated lemmas it stands on, the database assertion it restates (if any),
-and the database, generator, parameters, seed and software versions that
-made it.  Empty values are empty strings; `params` is JSON.  The theorems as
+the database and its licence (`license`), the generator, the run
+(`run_id`: the generator's options are `params` in `manifest.json`, once),
+seed and software versions that made it; `statement_nodes` counts the
+statement's syntax tree nodes.  Empty values are empty strings.  The theorems as
 structured data (with the lemmas they cite) are in `theorems/`, and
 `manifest.json` lists every file with its sha256.
 

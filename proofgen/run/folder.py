@@ -48,7 +48,9 @@ from typing import Iterable, Iterator, Optional
 from ..emit.shards import ShardError, read_shard
 from .layout import file_sha256, part_name, read_json, unit_name, write_json, write_text
 
-FORMAT = "proofgen-run/4"   # 3: fixed record schema (lists as Metamath text); 4: instance_of
+#: 3: fixed record schema (lists as Metamath text); 4: instance_of; 5: license,
+#: run_id (params once, in the manifest), statement_nodes, ids by rendering index
+FORMAT = "proofgen-run/5"
 
 
 class RunFolderError(ValueError):
@@ -297,6 +299,10 @@ class RunFolder:
             raise RunFolderError(f"{path}: cannot be read ({exc})") from None
         if not isinstance(data, dict) or not isinstance(data.get("shards"), list):
             raise RunFolderError(f"{path} is not a proofgen manifest")
+        if data.get("format") != FORMAT:
+            raise RunFolderError(f"{run_dir} was written in another proofgen run format "
+                                 f"({data.get('format')}; this proofgen reads {FORMAT}): its "
+                                 "records have other fields; regenerate it with this version")
         return data
 
     def check(self) -> dict:

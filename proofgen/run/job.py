@@ -29,9 +29,16 @@ from ..explore.quality import Tally
 from ..explore.run import GenerateConfig, resolve_range
 from ..kernel import engines
 from ..syntax.metrics import METRICS
+from . import mix
 from .card import card_text, database_license
 from .folder import FORMAT, JobError, RunFolder
-from .tasks import KERNEL_VERSION, Dedup, Finalize, Unit, Worker
+from .tasks import KERNEL_VERSION, Dedup, Finalize, Unit, Worker, run_id, run_params
+
+
+def license_of(db_path: str) -> str:
+    """The licence id of the database's header (`card.database_license`)."""
+    with open(db_path, "rb") as f:
+        return database_license(f.read(20_000))[0]
 
 #: the rule global dedup follows, as written in every manifest
 DEDUP_RULE = ("a theorem (canonical statement hash) made by several units is kept in the "
@@ -54,11 +61,12 @@ class JobConfig:
     unit_size: int = 1000        # a counted generator (forward, deep): theorems per unit
     units: int = 0               # one cut by proofs (extract): slices of them (0: one)
     partitions: int = 0          # dedup hash partitions (0: one per 64 units)
+    license: str = ""            # the records' licence ("": read from the database)
 
     def as_dict(self) -> dict:
         return {"generate": self.generate.as_dict(), "styles": self.styles.as_dict(),
                 "unit_size": self.unit_size, "units": self.units,
-                "partitions": self.partitions}
+                "partitions": self.partitions, "license": self.license}
 
     def fingerprint(self) -> str:
         return hashlib.sha256(json.dumps(self.as_dict(), sort_keys=True).encode()).hexdigest()
@@ -67,7 +75,12 @@ class JobConfig:
         """JobError when the job cannot run in bounded memory: a unit holds
         its theorems while it is made, and the driver one marker per unit."""
         g = self.generate
-        if generators.get(g.generator).counted:
+        if g.mix:                       # the config's mix, as --mix would check it
+            try:
+                mix.parse(",".join(f"{n}={w}" for n, w in g.mix))
+            except ValueError as exc:
+                raise JobError(str(exc)) from None
+        if any(generators.get(n).counted for n in ([n for n, _ in g.mix] or [g.generator])):
             if self.unit_size > MAX_UNIT_SIZE:
                 raise JobError(f"--unit-size {self.unit_size:,}: a unit holds its theorems in "
                                f"memory while it is made; at most {MAX_UNIT_SIZE:,}")
@@ -88,6 +101,8 @@ class JobConfig:
         """The job's units, as its generator cuts it."""
         gen = generators.get(self.generate.generator)
         try:
+            if self.generate.mix:
+                return [_unit(s, 1, name) for s, name in mix.plan(self, proof_count)]
             specs = gen.plan(self.generate, self.unit_size, self.units, proof_count)
         except ValueError as exc:
             raise JobError(str(exc)) from None
@@ -99,8 +114,8 @@ class JobConfig:
         return self.partitions or min(1024, max(1, math.ceil(units / 64)))
 
 
-def _unit(spec, partitions: int = 1) -> Unit:
-    return Unit(spec.unit, spec.count, spec.first_proof, spec.proofs, partitions)
+def _unit(spec, partitions: int = 1, generator: str = "") -> Unit:
+    return Unit(spec.unit, spec.count, spec.first_proof, spec.proofs, partitions, generator)
 
 
 @dataclass(eq=True)
@@ -174,7 +189,8 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
     for _, data in db.sources:
         sha.update(data)
     db_sha = sha.hexdigest()
-    license_id, license_line = database_license(db.sources[0][1] if db.sources else b"")
+    license_id, license_line = database_license(db.sources[0][1] if db.sources else b"",
+                                                job.license)
     gen = generators.get(job.generate.generator)
     lay = RunFolder(out)
     proof_count = db.proof_count
@@ -225,13 +241,20 @@ def run_job(db_path: str, job: JobConfig, out: str, executor,
                           if check.part_done(p, parts, len(units)) is None],
                          lambda task, m: None)
             run.kept = _kept(lay, run)
-            more = gen.top_up(job.generate, job.unit_size, units, run.kept,
-                              {u.unit for u in fresh})
+            if job.generate.mix:
+                more = [_unit(s, parts, name) for s, name in
+                        mix.top_up(job, units, run.kept, {u.unit for u in fresh})]
+            else:
+                more = [_unit(s, parts) for s in
+                        gen.top_up(job.generate, job.unit_size, units, run.kept,
+                                   {u.unit for u in fresh})]
             if not more:
                 break
-            units = run.units = units + [_unit(s, parts) for s in more]
+            units = run.units = units + more
             lay.write_plan(job.fingerprint(), [[u.unit, u.count, u.first_proof, u.proofs,
-                                                u.partitions] for u in units])
+                                                u.partitions] + ([u.generator] if u.generator
+                                                                 else [])
+                                               for u in units])
         quota = run.quota = _quotas(gen, job, run)
         stats.phase = "finalize"
         if progress:
@@ -290,7 +313,10 @@ def _resumed_plan(lay: RunFolder, job: JobConfig) -> Optional[list[Unit]]:
 
 def _quotas(gen, job: JobConfig, run: _Run) -> dict[int, int]:
     """How many kept theorems each unit's shard holds: all of them, except
-    that a counted generator stops at the count asked for (in unit order)."""
+    that a counted generator stops at the count asked for (in unit order);
+    in a mixed run each generator stops at its share (`mix.quotas`)."""
+    if job.generate.mix:
+        return mix.quotas(job, run.units, run.kept)
     left = job.generate.count if gen.counted else sum(run.kept)
     quota = {}
     for u, k in zip(run.units, run.kept):
@@ -318,6 +344,15 @@ def clear_run(out: str) -> None:
     """Remove a run's files (only proofgen's own) so a new job can start.
     JobError, removing nothing, when `out` holds anything else."""
     RunFolder(out).clear()
+
+
+def _engines() -> dict:
+    """`engines.describe()` with every module that registers a pair
+    imported first: the entry lists the same pairs whatever the driver
+    process ran before (a manifest is a function of the job)."""
+    from ..explore import deep, extract, theorem  # noqa: F401
+    from ..syntax import parser, terms  # noqa: F401
+    return engines.describe()
 
 
 def _counts(stats) -> dict:
@@ -358,10 +393,15 @@ def _manifest(job: JobConfig, db_path: str, db_sha: str, run: _Run, executor: di
         "database": os.path.basename(db_path),
         "database_sha256": db_sha,
         "config": job.as_dict(),
+        # what every record of the run shares, once (records carry `run_id`)
+        "run_id": run_id(job, db_sha),
+        "params": run_params(job.generate),
+        "license": database_license(b"", job.license)[0] if job.license else
+        license_of(db_path),
         "versions": {"proofgen": __version__, "kernel": KERNEL_VERSION,
                      "python": platform.python_version()},
         # which path of every reference/fast pair ran (PROOFGEN_ENGINE, build)
-        "engines": engines.describe(),
+        "engines": _engines(),
         "tokenizer": TokenCounter.describe_static(),
         "units": len(units),
         "requested": job.generate.count,
@@ -395,4 +435,35 @@ def _manifest(job: JobConfig, db_path: str, db_sha: str, run: _Run, executor: di
         "templates": {"sha256": templates_fingerprint(),
                       "files": [os.path.basename(p) for p in template_files()]},
     }
+    if job.generate.mix:
+        manifest.update(_mix_entries(job, run))
     return manifest
+
+
+def _mix_entries(job: JobConfig, run: _Run) -> dict:
+    """A mixed run's `mix` (weights, shares, theorems shipped per generator)
+    and `by_generator` (each one's histograms and quality, as the run's)."""
+    share = mix.shares(job.generate.count, job.generate.mix)
+    by: dict = {}
+    for name, _ in job.generate.mix:
+        mine = [u for u in run.units if u.generator == name and run.quota[u.unit] > 0]
+        hist: dict[str, dict[str, int]] = {m: {} for m in METRICS}
+        for u in mine:
+            for metric, h in run.final[u.unit]["histograms"].items():
+                for k, v in h.items():
+                    hist[metric][k] = hist[metric].get(k, 0) + v
+        by[name] = {
+            "units": sum(1 for u in run.units if u.generator == name),
+            "theorems": sum(run.final[u.unit]["theorems"] for u in mine),
+            "records": sum(run.final[u.unit]["records"] for u in mine),
+            "histograms": {m: dict(sorted(h.items(), key=lambda kv: int(kv[0])))
+                           for m, h in hist.items()},
+            "quality": Tally.merge(run.final[u.unit]["quality"] for u in mine).summary(),
+            "generator_counts": _counts(run.generated[u.unit]["stats"] for u in run.units
+                                        if u.generator == name),
+        }
+    return {"mix": {"rule": "count split by the weights, largest remainder (run/mix.py)",
+                    "weights": {n: w for n, w in job.generate.mix},
+                    "shares": share,
+                    "theorems": {n: by[n]["theorems"] for n in by}},
+            "by_generator": by}

@@ -28,7 +28,7 @@ import orjson
 from .. import __version__
 from ..emit.english import ENV_VAR, templates_fingerprint
 from ..emit.notation import Notation
-from ..emit.records import RecordMaker
+from ..emit.records import RECORD_METRIC, RecordMaker
 from ..emit.shards import ShardWriter, read_lines
 from ..emit.tokens import TokenCounter
 from ..explore import collector, generators
@@ -52,10 +52,14 @@ class Unit:
     first_proof: int = 0      # extract: the unit's slice of the database's proofs
     proofs: int = 0
     partitions: int = 1       # dedup partitions its hashes are written for
+    generator: str = ""       # a mixed run (run/mix.py): the generator making it
 
     def config(self, base: GenerateConfig) -> GenerateConfig:
         """The generator's options for this unit (its generator says how a
         unit narrows them)."""
+        if self.generator:
+            from .mix import share_config
+            base = share_config(base, self.generator)
         return generators.get(base.generator).unit_config(base, self)
 
 
@@ -73,13 +77,36 @@ class Finalize(NamedTuple):
     quota: int
 
 
-def run_meta(ctx, db_path: str, config: GenerateConfig, tokenizer: str) -> dict:
-    """The metadata fields every record of a unit shares."""
+def run_params(config: GenerateConfig) -> dict:
+    """The generator's options, as the manifest gives them once (`params`)."""
+    return {k: v for k, v in config.as_dict().items() if k not in ("seed", "unit")}
+
+
+def run_id(job, database_sha256: str) -> str:
+    """The run's id: a hash of the job and the database (16 hex digits);
+    every record carries it, the manifest says what it stands for.  The
+    dedup partitions are left out: they change how the run is done, not
+    its dataset."""
+    import hashlib
+    import json
+    what = {k: v for k, v in job.as_dict().items() if k != "partitions"}
+    text = json.dumps(what, sort_keys=True) + "\0" + database_sha256
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def run_meta(ctx, db_path: str, config: GenerateConfig, tokenizer: str, job=None,
+             sources=()) -> dict:
+    """The metadata fields every record of a unit shares (the generator's
+    options are the manifest's `params`, once; records keep `run_id`)."""
+    from .card import database_license
+    given = getattr(job, "license", "") if job is not None else ""
+    head = sources[0][1][:20_000] if sources else b""
     return {
         "database": os.path.basename(db_path),
         "database_sha256": ctx.sha256,
+        "license": database_license(head, given)[0],
         "generator": config.generator,
-        "params": {k: v for k, v in config.as_dict().items() if k not in ("seed", "unit")},
+        "run_id": run_id(job, ctx.sha256) if job is not None else "",
         "seed": config.seed,
         "unit": config.unit,
         "proofgen_version": __version__,
@@ -152,7 +179,8 @@ class Worker:
         memo: dict = {}
         flat_memo: dict = {}
         maker = RecordMaker(notation, self.job.styles,
-                            run_meta(ctx, self.db_path, config, counter.name),
+                            run_meta(ctx, self.db_path, config, counter.name, self.job,
+                                     db.sources),
                             config.seed, unit.unit, counter)
         staging = ShardWriter(lay.staging(unit.unit))
         facts = ShardWriter(lay.staged_theorems(unit.unit))
@@ -263,7 +291,7 @@ class Worker:
                 if h not in seen:
                     seen.add(h)
                     for m in METRICS:
-                        b = str(bucket(meta[m]))
+                        b = str(bucket(meta[RECORD_METRIC.get(m, m)]))
                         hist[m][b] = hist[m].get(b, 0) + 1
             self.check_identity()
         except BaseException:
