@@ -116,8 +116,9 @@ def _positive(text: str) -> int:
 
 
 def cmd_verify(args) -> int:
-    from .mm0.cli import is_mm0_input
-    if is_mm0_input(args.file, getattr(args, "proof", None)):   # Metamath Zero (docs/mm0.md)
+    # Metamath Zero (docs/mm0.md), told by the name alone: importing the
+    # MM0 package would cost every .mm verification about 18 ms of start-up
+    if args.file.endswith((".mm0", ".mmb", ".mmu")) or getattr(args, "proof", None):
         from .mm0.cli import run as run_mm0
         return run_mm0(args.file, args.proof, as_json=args.json)
     from .kernel import SelectionError, load_stdin

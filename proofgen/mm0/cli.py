@@ -21,10 +21,6 @@ def _json(d: Diagnostic) -> str:
     return json.dumps(obj)
 
 
-def is_mm0_input(path: str, proof: str | None) -> bool:
-    return path.endswith((".mm0", ".mmb", ".mmu")) or bool(proof)
-
-
 def _read(path: str):
     try:
         size = os.path.getsize(path)
