@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -386,6 +387,60 @@ def _out_problem(out: str) -> Optional[str]:
     return None
 
 
+def _read_held_out(items) -> list[tuple[str, str]]:
+    """(label, "file:line") of every theorem the --exclude-split items name."""
+    from .explore.split import held_out_files, read_labels
+    out = []
+    for item in items or []:
+        for path in held_out_files(item):
+            out.extend((lab, f"{path}:{line}") for lab, line in read_labels(path))
+    return out
+
+
+def cmd_split(args) -> int:
+    from .explore.split import make_split, read_labels, split_from_labels, write_split
+    from .kernel import load
+    db_path = args.db
+    if not os.path.isfile(db_path):
+        return _usage_error(f"{db_path} cannot be read: no such file")
+    if args.valid_labels and not args.from_labels:
+        return _usage_error("--valid-labels goes with --from-labels (the test list)")
+    if args.from_labels and (args.keep or args.keep_statement_lemmas):
+        return _usage_error("--keep chooses what a seeded split never holds out; a split "
+                            "taken --from-labels is as published")
+    if os.path.exists(args.output) and not os.path.isdir(args.output):
+        return _usage_error(f"-o {args.output}: exists and is not a folder")
+    db = load(db_path)
+    if any(d.severity == "error" for d in db.read_diagnostics):
+        print(f"proofgen: error: {db_path}: the database cannot be read (run proofgen verify "
+              "for the diagnostics)", file=sys.stderr)
+        return 1
+    statements = list(db.statements())
+    try:
+        if args.from_labels:
+            lists = [read_labels(p) if p else [] for p in (args.from_labels, args.valid_labels)]
+            split = split_from_labels(statements, lists[0], lists[1],
+                                      (args.from_labels, args.valid_labels or ""))
+        else:
+            keep = set(_read_exclusions(args.keep))
+            if args.keep_statement_lemmas:
+                from .explore.statement import DEFAULT_MIX, needed_labels
+                proofs = {st.label for st in statements if st.kind == "p"}
+                keep.update(x for x in needed_labels(DEFAULT_MIX) if x in proofs)  # not df-*
+            split = make_split(statements, args.valid, args.test, args.seed, keep)
+    except (OSError, ValueError) as exc:
+        return _usage_error(str(exc))
+    sha = hashlib.sha256()
+    for _, data in db.sources:
+        sha.update(data)
+    write_split(split, args.output, os.path.basename(db_path), sha.hexdigest())
+    total = len(split.train) + len(split.valid) + len(split.test)
+    print(f"{args.output}: {total:,} theorems of {os.path.basename(db_path)}: "
+          f"{len(split.train):,} train, {len(split.valid):,} valid, {len(split.test):,} test "
+          f"({split.source}); generate on the train side with --exclude-split {args.output}")
+    return 0
+
+
 def _read_exclusions(items) -> list[str]:
     exclude: list[str] = []
     for item in items or []:
@@ -460,6 +515,12 @@ def cmd_generate(args) -> int:
         exclude = _read_exclusions(args.exclude)
     except (OSError, UnicodeDecodeError) as exc:
         return _usage_error(f"--exclude: {exc}")
+    if args.strict and not args.held_out:
+        return _usage_error("--strict says how much --exclude-split holds out; give a split")
+    try:
+        held_out = _read_held_out(args.held_out)
+    except OSError as exc:
+        return _usage_error(f"--exclude-split: {exc}")
     fcfg = ForwardConfig(library=args.library or "default", max_symbols=args.max_symbols,
                          max_hypotheses=args.max_hypotheses, choice=args.choice,
                          include_mathboxes=args.include_mathboxes,
@@ -498,8 +559,15 @@ def cmd_generate(args) -> int:
                   file=sys.stderr)
         except ValueError:
             pass                      # reported by gen.check below
+    wrong = next(((lab, where) for lab, where in held_out
+                  if lab not in ctx.assertions or ctx.assertions[lab].kind != "p"), None)
+    if wrong:
+        return _usage_error(f"--exclude-split: {wrong[1]}: {wrong[0]} is not a theorem of "
+                            f"{os.path.basename(db_path)} (a split of another database?)")
     config = GenerateConfig(generator=args.generator, count=args.count, seed=args.seed,
                             forward=fcfg, target=args.target, metric=args.metric,
+                            held_out=tuple(dict.fromkeys(lab for lab, _ in held_out)),
+                            strict=args.strict,
                             exclude=tuple(exclude), proofs=args.proofs,
                             from_label=args.from_label, to_label=args.to_label,
                             allow_discouraged=args.allow_discouraged,
@@ -900,6 +968,14 @@ def build_parser() -> argparse.ArgumentParser:
                     "(e.g. ax-ext: set.mm's set theory without its logic)")
     ge.add_argument("--to", dest="to_label", default="", metavar="LABEL",
                     help="extract: only the proofs before the statement LABEL")
+    ge.add_argument("--exclude-split", "--split", dest="held_out", action="append",
+                    metavar="DIR|FILE",
+                    help="hold these theorems out (a `proofgen split` folder: its valid.txt "
+                    "and test.txt; or a file of labels): never cited, mined or emitted, nor "
+                    "any theorem stating one or more general than one (repeatable)")
+    ge.add_argument("--strict", action="store_true",
+                    help="with --exclude-split: hold out too the assertions whose own proofs "
+                    "cite a held-out theorem")
     ge.add_argument("--exclude", action="append", metavar="LABELS|FILE",
                     help="never emit these (labels or statements, comma-separated, or a file "
                     "with one per line) and never use their proofs (repeatable)")
@@ -975,6 +1051,33 @@ def build_parser() -> argparse.ArgumentParser:
                     help="untemplated syntax axioms and assertions listed")
     tc.add_argument("--json", action="store_true", help="the figures as JSON on stdout")
     tc.set_defaults(func=cmd_templates_coverage)
+
+    sp = sub.add_parser("split", help="hold out valid and test theorems (label lists)",
+                        description="Split a database's theorems ($p statements of typecode "
+                        "|-) into train, valid and test, writing train.txt, valid.txt, "
+                        "test.txt and split.json to a folder.  A seeded split ranks theorems "
+                        "by a keyed hash of (seed, label) and takes exact shares; "
+                        "--from-labels takes a published split instead.  Generate on the "
+                        "train side with `proofgen generate --exclude-split DIR`.")
+    sp.add_argument("db", help="the .mm database")
+    sp.add_argument("--valid", type=float, default=0.1, metavar="SHARE",
+                    help="share of the theorems held out for validation (default 0.1)")
+    sp.add_argument("--test", type=float, default=0.1, metavar="SHARE",
+                    help="share held out for testing (default 0.1)")
+    sp.add_argument("--seed", type=_non_negative, default=1, help="which split (default 1)")
+    sp.add_argument("--keep", action="append", metavar="LABELS|FILE",
+                    help="never hold these out (comma-separated, or a file; repeatable)")
+    sp.add_argument("--keep-statement-lemmas", action="store_true",
+                    help="never hold out the lemmas the statement generator's prover cites "
+                    "(so it can run on the train side)")
+    sp.add_argument("--from-labels", metavar="FILE",
+                    help="the test theorems of a published split (one label per line); the "
+                    "rest is train")
+    sp.add_argument("--valid-labels", metavar="FILE",
+                    help="with --from-labels: the published split's valid theorems")
+    sp.add_argument("--output", "-o", required=True, metavar="DIR",
+                    help="the folder to write (made if missing)")
+    sp.set_defaults(func=cmd_split)
 
     ex = sub.add_parser("export-mm", help="write a run's theorems as a .mm file",
                         description="Write the database followed by a run's theorems (and the "

@@ -100,13 +100,13 @@ def _flat(req: Request, sources) -> tuple[list, dict]:
         thm.restates = ctx.known.get(key)
         pending.append(thm)
         if len(pending) >= config.batch:
-            pool.extend(req.verify(pending, None, False))
+            pool.extend(req.emittable(req.verify(pending, None, False)))
             pending = []
             req.made(len(pool))
             if len(pool) >= want:
                 break
     if pending:
-        pool.extend(req.verify(pending, None, False))
+        pool.extend(req.emittable(req.verify(pending, None, False)))
     return pool[:want], {}
 
 

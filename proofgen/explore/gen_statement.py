@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 
 from . import collector
-from .generators import Counted, Request, exclusions, register
+from .generators import Counted, Request, excluded, register
 from .statement import Sampler, StatementConfig, logic_of, needed_labels
 
 
@@ -53,13 +53,14 @@ class StatementGenerator(Counted):
         cfg = self.settings(config)
         cfg.validate()
         Sampler(logic_of(ctx, cfg.mix), cfg)     # some size in range can hold the variables
-        excluded = exclusions(ctx, config.exclude)[0]
+        excluded_labels = excluded(ctx, config)[0]
         if not config.allow_discouraged:
-            excluded |= ctx.not_to_cite()
-        barred = [lab for lab in needed_labels(cfg.mix) if lab in excluded]
+            excluded_labels |= ctx.not_to_cite()
+        barred = [lab for lab in needed_labels(cfg.mix) if lab in excluded_labels]
         if barred:
             raise ValueError("statement: the prover cites " + ", ".join(barred)
-                             + ", which the run excludes or the database discourages")
+                             + ", which the run excludes (or holds out: see `proofgen split "
+                             "--keep`) or the database discourages")
 
     def make(self, req: Request) -> tuple[list, dict]:
         from .statement import Statements
@@ -75,7 +76,8 @@ class StatementGenerator(Counted):
         paused = collector.is_paused()
 
         def flush():
-            pool.extend(req.verify(pending, None, keep=False, collect=not paused))
+            pool.extend(req.emittable(req.verify(pending, None, keep=False,
+                                                    collect=not paused)))
             pending.clear()
             req.made(len(pool))
             if paused:

@@ -107,6 +107,16 @@ class Request:
     excluded_hashes: set
     stats: Stats = field(default_factory=Stats)
     progress: Optional[Callable[[int, int], None]] = None
+    held: object = None             # the run's `split.HeldOut`, or None
+    verdicts: dict = field(default_factory=dict)   # its verdicts so far, by label
+
+    def emittable(self, theorems: list, lemmas: Optional[dict] = None) -> list:
+        """The verified `theorems` a run may emit: with held-out theorems,
+        those that neither cite nor state one, nor stand on a lemma (in
+        `lemmas`) that does; what is dropped is counted by reason."""
+        if self.held is None:
+            return theorems
+        return self.held.clean(theorems, lemmas or {}, self.stats, self.verdicts)
 
     def verify(self, batch: list, extra, keep: bool = True,
                collect: bool = True) -> list:
@@ -150,12 +160,14 @@ class Request:
             if t.label not in ok:
                 forget(t)
         excluded = self.excluded_hashes if drop_excluded else ()
+        fresh = []
         for t in good:
             lemmas[t.label] = t
             if t.hash in excluded:
                 self.stats.excluded += 1
                 continue
-            pool.append(t)
+            fresh.append(t)
+        pool.extend(self.emittable(fresh, lemmas))
 
     def made(self, n: int) -> None:
         if self.progress:
@@ -297,19 +309,39 @@ def exclusions(ctx: "Context", exclude) -> tuple[set[str], set[int]]:
     return labels, hashes
 
 
+def held_out(ctx: "Context", config: "GenerateConfig"):
+    """The run's `split.HeldOut` filter, or None without held-out theorems.
+    ValueError naming a held-out label that is not a theorem here."""
+    if not getattr(config, "held_out", ()):
+        return None
+    from .split import HeldOut
+    return HeldOut.of(ctx, config.held_out, config.strict)
+
+
+def excluded(ctx: "Context", config: "GenerateConfig") -> tuple[set[str], set[int]]:
+    """`exclusions` of the run's `--exclude`, with its held-out theorems
+    among the labels never cited nor mined.  (Held-out statements are left
+    to `HeldOut.clean`, after the generator, which counts them by reason.)"""
+    labels, hashes = exclusions(ctx, config.exclude)
+    held = held_out(ctx, config)
+    if held is not None:
+        labels |= held.barred
+    return labels, hashes
+
+
 def library_labels(ctx: "Context", config: "GenerateConfig") -> list[str]:
     """The labels a generator that cites a library may cite: the library
     asked for (`config.forward.library`), without excluded labels and
     (unless allowed) discouraged ones.  ValueError when nothing is left."""
     from .forward import library
-    excluded = exclusions(ctx, config.exclude)[0]
+    barred = excluded(ctx, config)[0]
     if not config.allow_discouraged:
-        excluded |= ctx.not_to_cite()
+        barred |= ctx.not_to_cite()
     spec = config.forward.library
     lib = [a.label for a in library(ctx, spec,
                                     getattr(config.forward, "include_mathboxes", False),
                                     getattr(config.forward, "with_definitions", False))
-           if a.label not in excluded]
+           if a.label not in barred]
     if not lib:
         raise ValueError(f"library {spec}: every assertion in it is excluded"
                          + ("" if config.allow_discouraged else

@@ -214,3 +214,144 @@ def instance_of_by_scan(ctx, hypotheses: Sequence[Term], conclusion: Term,
 
 
 _INDEXES: dict = {}
+
+
+class GeneralityIndex:
+    """The mirror of `InstanceIndex`: given a theorem E, the indexed
+    statements T that are substitution instances of E with E's hypotheses
+    mapped among T's (so E proves T by one citation, `$d` pairs aside).
+    The held-out theorems of a split are indexed so that no generated
+    theorem more general than one of them is emitted (explore/split.py).
+
+    The indexed conclusions (unfolded, their variables standing for
+    themselves) form a trie in prefix order; a lookup walks E's conclusion
+    down it, a constant following its own edge and a variable jumping over
+    one whole subterm (the jumps out of a node are found once and kept), so
+    only statements with E's constants where E has them are matched."""
+
+    def __init__(self, ctx, statements):
+        """`statements`: (label, hypotheses, conclusion) to index."""
+        self.ctx = ctx
+        self.rewrite = unfolding(ctx)
+        self._arity = [r.arity for r in ctx.syn.grammar.rules]
+        self.root: dict = {}
+        self._jumps: dict[int, list] = {}
+        #: (frontier, key -> the same one symbol further): see `_ends`
+        self._prefixes: tuple = ([self.root], {})
+        self._kept = 0
+        self.size = 0
+        for label, hyps, concl in statements:
+            concl = unfold(self.rewrite, concl)
+            node = self.root
+            for n in concl:
+                node = node.setdefault(n, {})
+            hyps = [unfold(self.rewrite, h) for h in hyps]
+            node.setdefault(_LEAF, []).append(
+                (label, concl, hyps, frozenset(h[0] for h in hyps)))
+            self.size += 1
+
+    def _jump(self, node: dict) -> list:
+        """The trie nodes one whole subterm below `node`."""
+        got = self._jumps.get(id(node))
+        if got is None:
+            arity = self._arity
+            got = []
+            stack = [(node, 1)]
+            while stack:
+                at, need = stack.pop()
+                for key, child in at.items():
+                    if key == _LEAF:
+                        continue
+                    left = need - 1 + (arity[key] if key >= 0 else 0)
+                    if left == 0:
+                        got.append(child)
+                    else:
+                        stack.append((child, left))
+            self._jumps[id(node)] = got
+        return got
+
+    def _ends(self, pattern: Term) -> list:
+        """The trie nodes where an indexed conclusion of `pattern`'s shape
+        ends (its constants, a wildcard for each variable).  Generated
+        theorems share the first symbols of their shapes, so the frontier
+        after each prefix is kept in a trie of its own (up to a bound)."""
+        if self._kept >= 500_000:
+            self._prefixes, self._kept = ([self.root], {}), 0
+        at = self._prefixes
+        for n in pattern:
+            key = n if n >= 0 else -1
+            nxt = at[1].get(key)
+            if nxt is None:
+                frontier = at[0]
+                if key < 0:
+                    seen: dict[int, dict] = {}
+                    for node in frontier:
+                        for child in self._jump(node):
+                            seen[id(child)] = child
+                    frontier = list(seen.values())
+                else:
+                    frontier = [c for c in (node.get(key) for node in frontier)
+                                if c is not None]
+                nxt = at[1][key] = (frontier, {})
+                self._kept += 1
+            at = nxt
+            if not at[0]:
+                break
+        return at[0]
+
+    def generalised(self, hypotheses: Sequence[Term], conclusion: Term) -> Optional[str]:
+        """The label of an indexed statement that is an instance of the
+        theorem (hypotheses, conclusion), or None."""
+        kit = self.ctx.kit
+        rw = self.rewrite
+        pattern = unfold(rw, conclusion)
+        frontier = self._ends(pattern)
+        if not frontier:
+            return None
+        needed = [unfold(rw, h) for h in hypotheses]
+        # a hypothesis led by a constant maps only onto one led by the same
+        heads = frozenset(h[0] for h in needed if h[0] >= 0)
+        for node in frontier:
+            for label, concl, hyps, have in node.get(_LEAF, ()):
+                if (needed and not hyps) or not heads <= have:
+                    continue
+                s = kit.match(pattern, concl)
+                if s is not None and _maps_into(kit, needed, hyps, s):
+                    return label
+        return None
+
+
+#: backtracking steps `_maps_into` takes before it answers yes to be safe
+MAPPING_BUDGET = 2000
+
+
+def _maps_into(kit, needed: list, have: list, s: dict) -> bool:
+    """Whether one extension of `s` maps every term of `needed` onto a
+    member of `have`.  Each term's options are found first (a term with
+    none fails at once) and the fewest-options term is tried first; past
+    `MAPPING_BUDGET` steps the answer is yes, as dropping a theorem by
+    mistake is safe where emitting one is not."""
+    options = []
+    for h in needed:
+        got = [t for t in have if kit.match(h, t, s) is not None]
+        if not got:
+            return False
+        options.append((len(got), h, got))
+    options.sort(key=lambda o: o[0])
+    steps = 0
+
+    def go(k: int, s: dict) -> bool:
+        nonlocal steps
+        if k == len(options):
+            return True
+        _, h, got = options[k]
+        for t in got:
+            steps += 1
+            if steps > MAPPING_BUDGET:
+                return True
+            m = kit.match(h, t, s)
+            if m is not None and go(k + 1, m):
+                return True
+        return False
+
+    return go(0, s)

@@ -32,7 +32,7 @@ from ..syntax.metrics import METRICS, bucket, statement_length
 from . import collector, generators
 from .context import Context
 from .forward import ForwardConfig
-from .generators import Request, Stats, exclusions, library_labels
+from .generators import Request, Stats, excluded, exclusions, held_out, library_labels
 from .theorem import Theorem
 
 TARGETS = ("natural", "uniform", "log-uniform")
@@ -69,13 +69,21 @@ class GenerateConfig:
                                         # assertion (flagged `instance_of`) instead of dropping
     mix: tuple = ()                     # ((generator, weight), ...): several generators in
                                         # one run (run/mix.py); () for one generator
+    held_out: tuple[str, ...] = ()      # theorems held out (a split's valid and test):
+                                        # never cited, mined or emitted (explore/split.py)
+    strict: bool = False                # held out too: assertions whose proofs cite them
 
     def as_dict(self) -> dict:
-        d = {k: v for k, v in self.__dict__.items() if k not in ("forward", "mix")}
+        d = {k: v for k, v in self.__dict__.items()
+             if k not in ("forward", "mix", "held_out", "strict")}
         d["forward"] = dict(self.forward.__dict__)
         d["exclude"] = list(self.exclude)
         if self.mix:                    # only a mixed run's job says so (same fingerprints)
             d["mix"] = [[n, w] for n, w in self.mix]
+        if self.held_out:               # the list by its digest: thousands of labels
+            from .split import digest
+            d["held_out"] = {"theorems": len(self.held_out),
+                             "sha256": digest(self.held_out), "strict": self.strict}
         return d
 
 
@@ -150,13 +158,17 @@ def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None
         raise ValueError(f"unknown metric {config.metric!r}; choose one of {', '.join(METRICS)}")
     start = time.perf_counter()
     ctx = ctx or Context.of(db)
-    excluded_labels, excluded_hashes = exclusions(ctx, config.exclude)
+    excluded_labels, excluded_hashes = excluded(ctx, config)
     want = config.count if config.target == "natural" else int(config.count * config.oversample)
-    req = Request(db, ctx, config, want, excluded_labels, excluded_hashes, Stats(), progress)
+    req = Request(db, ctx, config, want, excluded_labels, excluded_hashes, Stats(), progress,
+                  held_out(ctx, config))
     # what a run makes is kept, not garbage: see collector.py
     with collector.paused(may_freeze=gen.may_freeze):
         pool, lemmas = gen.make(req)
     stats = req.stats
+    # whatever the generator (the built-in ones filter as they go): nothing
+    # held out is cited or stated, by a theorem or a lemma it stands on
+    pool = req.emittable(pool, lemmas)
     buckets: dict = {}
     chosen = select(pool, config, buckets)
     hist = histograms(chosen)

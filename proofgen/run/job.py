@@ -435,9 +435,26 @@ def _manifest(job: JobConfig, db_path: str, db_sha: str, run: _Run, executor: di
         "templates": {"sha256": templates_fingerprint(),
                       "files": [os.path.basename(p) for p in template_files()]},
     }
+    if job.generate.held_out:
+        manifest["decontamination"] = _decontamination(job, manifest["generator_counts"])
     if job.generate.mix:
         manifest.update(_mix_entries(job, run))
     return manifest
+
+
+def _decontamination(job: JobConfig, counts: dict) -> dict:
+    """What the held-out theorems (--exclude-split) kept out of the run:
+    the list by its digest, and the candidates dropped per reason."""
+    from ..explore.split import REASONS, digest
+    g = job.generate
+    return {"held_out": len(g.held_out), "sha256": digest(g.held_out), "strict": g.strict,
+            "rule": "held-out theorems are never cited nor mined; no emitted theorem or "
+                    "lemma states one (up to renaming and hypothesis order) or has one as a "
+                    "substitution instance (explore/split.py)"
+                    + ("; with strict, assertions whose proofs cite one are held out too"
+                       if g.strict else ""),
+            "dropped": {k: counts.get(k, 0) for k in REASONS},
+            "reasons": dict(REASONS)}
 
 
 def _mix_entries(job: JobConfig, run: _Run) -> dict:
