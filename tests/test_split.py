@@ -329,6 +329,7 @@ def set_mm_split(tmp_path_factory):
     ("forward", ["--count", "1500"]),
     ("forward", ["--library", "all", "--count", "600"]),
     ("extract", ["--proofs", "1200", "--count", "3000"]),
+    ("deep", ["--library", "all", "--count", "200"]),
 ])
 def test_no_held_out_theorem_leaks_into_a_set_mm_run(set_mm_split, tmp_path, generator, args):
     split_dir, scan = set_mm_split
