@@ -772,6 +772,26 @@ def cmd_templates_coverage(args) -> int:
     return 0
 
 
+def cmd_dedup(args) -> int:
+    from .run.merge import MergeError, dedup_runs
+
+    def progress(msg: str) -> None:
+        print(f"proofgen: {msg}", file=sys.stderr)
+
+    try:
+        m = dedup_runs(args.runs, args.output, force=args.force, progress=progress)
+    except MergeError as exc:
+        return _usage_error(str(exc))
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"proofgen: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_IO
+    print(f"{args.output}: {m['theorems']:,} distinct theorems, {m['records']:,} records "
+          f"from {len(m['inputs'])} runs ({m['dropped_records']:,} records dropped: their "
+          "theorems are in an earlier run)")
+    return 0
+
+
 def cmd_export_mm(args) -> int:
     from .run.export import export_mm
     if not _checked_run(args):
@@ -947,9 +967,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "proofs marked '(Proof modification is discouraged.)' (set.mm's *OLD, "
                     "*ALT); left out by default")
     ge.add_argument("--keep-instances", action="store_true",
-                    help="deep: keep theorems that are a substitution instance of a database "
+                    help="keep theorems that are a substitution instance of a database "
                     "assertion whose hypotheses they include (flagged instance_of); dropped "
-                    "by default")
+                    "by default, whatever the generator (statement keeps its own, flagged)")
     ge.add_argument("--choice", choices=("uniform", "usage", "inverse-usage"), default="uniform",
                     help="forward: how assertions are picked (weights from use in the database)")
     ge.add_argument("--target", choices=("natural", "uniform", "log-uniform"), default="natural",
@@ -1051,6 +1071,19 @@ def build_parser() -> argparse.ArgumentParser:
                     help="untemplated syntax axioms and assertions listed")
     tc.add_argument("--json", action="store_true", help="the figures as JSON on stdout")
     tc.set_defaults(func=cmd_templates_coverage)
+
+    dd = sub.add_parser("dedup", help="merge runs without repeating a theorem",
+                        description="Read finished runs (checked against their manifests) in "
+                        "the order given and write their records to one folder, keeping each "
+                        "theorem (metadata.hash) from the first run that has it: shards and a "
+                        "manifest saying what was kept of each run.  The runs must come from "
+                        "one database.")
+    dd.add_argument("runs", nargs="+", metavar="RUN", help="finished run folders")
+    dd.add_argument("--output", "-o", required=True, metavar="DIR",
+                    help="the folder to write (made if missing)")
+    dd.add_argument("--force", action="store_true",
+                    help="replace the shards and manifest a previous dedup left in DIR")
+    dd.set_defaults(func=cmd_dedup)
 
     sp = sub.add_parser("split", help="hold out valid and test theorems (label lists)",
                         description="Split a database's theorems ($p statements of typecode "

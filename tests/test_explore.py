@@ -31,8 +31,12 @@ def run(config: GenerateConfig, path: str = HILBERT):
 
 
 def texts(ctx, result):
+    """The theorems as new statements, after the generated lemmas they stand
+    on that are not themselves emitted (an instance of a database assertion
+    is dropped as a theorem but may be a lemma), as a run writes them."""
+    from proofgen.run.documents import needed_lemmas
     extra = {t.label: as_assertion(ctx, t, i) for i, t in enumerate(result.lemmas.values())}
-    return [new_theorem(ctx, t, extra) for t in result.theorems]
+    return [new_theorem(ctx, t, extra) for t in needed_lemmas(result) + result.theorems]
 
 
 @pytest.mark.parametrize("seed", [2, 3])

@@ -85,8 +85,14 @@ def test_the_built_in_generators_and_what_they_declare():
 
 def test_a_registered_generator_runs_through_generate(restate):
     db = load(HILBERT)
-    result = generate(db, GenerateConfig(generator=restate.name, count=20, seed=3))
+    # restatements say nothing new: whatever the generator, run.generate
+    # drops them (counted) unless asked to keep them, flagged
+    dropped = generate(db, GenerateConfig(generator=restate.name, count=20, seed=3))
+    assert dropped.theorems == [] and dropped.stats["instances"] == 20
+    result = generate(db, GenerateConfig(generator=restate.name, count=20, seed=3,
+                                         keep_instances=True))
     assert len(result.theorems) == 20
+    assert all(t.meta["instance_of"] == t.restates for t in result.theorems)
     assert result.stats["rejected"] == 0 and result.stats.candidates == 20
     assert all(t.restates == t.steps[0].label for t in result.theorems)   # each restates its rule
     assert len({t.hash for t in result.theorems}) == 20
@@ -94,14 +100,15 @@ def test_a_registered_generator_runs_through_generate(restate):
     # the run's options apply to it too: an excluded label is not cited
     excluded = result.theorems[0].restates
     again = generate(db, GenerateConfig(generator=restate.name, count=20, seed=3,
-                                        exclude=(excluded,)))
+                                        exclude=(excluded,), keep_instances=True))
     assert len(again.theorems) == 20
     assert excluded not in {t.restates for t in again.theorems}
 
 
 def test_a_registered_generator_runs_a_whole_job(restate, tmp_path):
     out = str(tmp_path / "run")
-    job = JobConfig(GenerateConfig(generator=restate.name, count=30, seed=1),
+    job = JobConfig(GenerateConfig(generator=restate.name, count=30, seed=1,
+                                   keep_instances=True),
                     StyleMix.parse("mm"), unit_size=10)
     manifest = run_job(HILBERT, job, out, LocalExecutor(1))
     # counted: units of 10, topped up after global dedup until 30 distinct
@@ -117,7 +124,7 @@ def test_a_registered_generator_runs_a_whole_job(restate, tmp_path):
     # and the command line offers it; the export verifies
     cli_out = str(tmp_path / "cli")
     assert main(["generate", "--generator", restate.name, "--count", "12", "--unit-size", "4",
-                 "--styles", "mm", "--out", cli_out]) == 0
+                 "--styles", "mm", "--keep-instances", "--out", cli_out]) == 0
     m = json.load(open(os.path.join(cli_out, "manifest.json")))
     assert m["theorems"] == 12 and m["config"]["generate"]["generator"] == restate.name
     assert main(["export-mm", cli_out, "-o", str(tmp_path / "x.mm")]) == 0

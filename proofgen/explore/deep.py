@@ -637,7 +637,7 @@ class Deep:
                       "deep", label=theorem_label(ctx, key, chyps, cconcl, disjoint), hash=key,
                       restates=ctx.known.get(key))
         thm.meta["flat_steps"] = len(f.steps)
-        if inst is not None:
+        if self.novelty is not None:        # judged: run.generate need not look again
             thm.meta["instance_of"] = inst
         a = as_assertion(ctx, thm, self.next_position)
         self.next_position += 1

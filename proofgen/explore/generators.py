@@ -113,10 +113,38 @@ class Request:
     def emittable(self, theorems: list, lemmas: Optional[dict] = None) -> list:
         """The verified `theorems` a run may emit: with held-out theorems,
         those that neither cite nor state one, nor stand on a lemma (in
-        `lemmas`) that does; what is dropped is counted by reason."""
-        if self.held is None:
+        `lemmas`) that does; and not an instance of a database assertion
+        (`novel`).  What is dropped is counted by reason."""
+        if self.held is not None:
+            theorems = self.held.clean(theorems, lemmas or {}, self.stats, self.verdicts)
+        return self.novel(theorems)
+
+    def novel(self, theorems: list) -> list:
+        """`theorems` with each one its generator did not judge (no
+        `meta["instance_of"]`) flagged if it is a substitution instance of a
+        database assertion whose hypotheses it includes (novelty.py), and
+        then dropped unless `keep_instances`: it says nothing the database
+        does not.  A restatement (`restates`, a renaming) is such an
+        instance, except for an extracted theorem that restates the very
+        theorem whose proof it comes from (`meta["source"]`): that is the
+        database's own theorem with its own proof."""
+        todo = [t for t in theorems if "instance_of" not in t.meta]
+        if not todo:
             return theorems
-        return self.held.clean(theorems, lemmas or {}, self.stats, self.verdicts)
+        from .novelty import InstanceIndex
+        index = InstanceIndex.of(self.ctx)
+        dropped = set()
+        for t in todo:
+            if t.restates:
+                inst = None if t.restates == t.meta.get("source") else t.restates
+            else:
+                inst = index.instance_of(t.hypotheses, t.conclusion, t.disjoint)
+            t.meta["instance_of"] = inst
+            if inst is not None:
+                self.stats.add("instances")
+                if not self.config.keep_instances:
+                    dropped.add(id(t))
+        return [t for t in theorems if id(t) not in dropped] if dropped else theorems
 
     def verify(self, batch: list, extra, keep: bool = True,
                collect: bool = True) -> list:

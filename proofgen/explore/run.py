@@ -167,7 +167,8 @@ def generate(db: Database, config: GenerateConfig, ctx: Optional[Context] = None
         pool, lemmas = gen.make(req)
     stats = req.stats
     # whatever the generator (the built-in ones filter as they go): nothing
-    # held out is cited or stated, by a theorem or a lemma it stands on
+    # held out is cited or stated, by a theorem or a lemma it stands on, and
+    # no instance of a database assertion is shipped as new
     pool = req.emittable(pool, lemmas)
     buckets: dict = {}
     chosen = select(pool, config, buckets)

@@ -899,8 +899,7 @@ class Statements:
                       label=theorem_label(ctx, key, (), f, frozenset()), hash=key,
                       restates=ctx.known.get(key))
         thm.meta.update(proof=how, size=size, variables=k, splits=splits)
-        if first is not None:
-            thm.meta["instance_of"] = first
+        thm.meta["instance_of"] = first     # judged (None: no instance)
         return thm
 
     def _instances(self, f: Term):
