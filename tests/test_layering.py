@@ -16,6 +16,7 @@ ALLOWED = {
     "explore": {"kernel", "syntax"},
     "emit": {"kernel", "syntax"},
     "run": {"kernel", "syntax", "explore", "emit", "resources"},
+    "learn": {"kernel", "syntax", "explore", "emit", "run", "resources"},
 }
 #: `from .. import __version__`: the package's own version, allowed above the kernel
 ROOT = "proofgen"
