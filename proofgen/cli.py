@@ -506,7 +506,9 @@ def cmd_generate(args) -> int:
                             f"for --generator {' or '.join(by_proofs)}; {gen.name} runs are "
                             "cut with --unit-size")
     try:
-        styles = StyleMix.parse(args.styles, args.renderings, plain_letters=args.plain_letters)
+        styles = StyleMix.parse(args.styles, args.renderings, plain_letters=args.plain_letters,
+                                max_tokens=args.max_record_tokens,
+                                inline_lemmas=args.inline_lemmas)
     except ValueError as exc:
         return _usage_error(f"--styles: {exc}")
     if not os.path.isfile(db_path):
@@ -1002,6 +1004,16 @@ def build_parser() -> argparse.ArgumentParser:
     ge.add_argument("--styles", default=DEFAULT_STYLES, metavar="SPEC",
                     help="renderings to mix: all, a list (mm,steps,hier,en,latex,mixed) or "
                     "weights (mm=2,en=1)")
+    from .emit.records import DEFAULT_MAX_RECORD_TOKENS
+    ge.add_argument("--max-record-tokens", type=_non_negative,
+                    default=DEFAULT_MAX_RECORD_TOKENS, metavar="N",
+                    help="most tokens (cl100k_base) of a record's text; a rendering over it "
+                    "is not written and counted in the manifest's budget entry (0: no limit; "
+                    f"default {DEFAULT_MAX_RECORD_TOKENS})")
+    ge.add_argument("--inline-lemmas", action="store_true",
+                    help="mm, hier: prove the generated lemmas inline when the record stays "
+                    "within --max-record-tokens (default: state them where cited and ship "
+                    "each as its own record)")
     ge.add_argument("--renderings", type=_positive, default=1, metavar="K",
                     help="distinct styles each theorem is rendered in (at most the number of "
                     "styles in --styles)")

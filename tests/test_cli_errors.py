@@ -186,4 +186,5 @@ def test_a_full_disk_is_reported_and_the_run_resumes_identical(tmp_path, capsys,
         return {p: open(os.path.join(d, p), "rb").read() for sub in ("shards", "theorems")
                 for p in (os.path.join(sub, n) for n in sorted(os.listdir(os.path.join(d, sub))))}
     assert files(out) == files(ref)
-    assert json.load(open(os.path.join(out, "manifest.json")))["records"] == 600
+    m = json.load(open(os.path.join(out, "manifest.json")))
+    assert m["records"] == 600 + m["budget"]["lemma_records"] and m["theorems"] == 600

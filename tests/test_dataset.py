@@ -68,7 +68,7 @@ def test_every_record_has_the_fixed_schema(hilbert_run):
     for shard in glob.glob(os.path.join(hilbert_run, "shards", "*.jsonl.zst")):
         for rec in read_shard(shard):
             assert conforms(rec, RECORD_SCHEMA) == []
-            n += 1
+            n += rec["metadata"]["role"] == "theorem"
     assert n == 600
 
 
@@ -130,4 +130,7 @@ def test_a_run_made_again_in_the_same_folder_is_loaded_afresh(tmp_path):
     out = str(tmp_path / "again")
     for count in (300, 200):
         assert main(["generate", "--count", str(count), "--out", out, "--force"]) == 0
-        assert len(datasets.load_dataset(out, split="train")) == count
+        ds = datasets.load_dataset(out, split="train")
+        m = json.load(open(os.path.join(out, "manifest.json")))
+        assert len(ds) == m["records"] == count + m["budget"]["lemma_records"]
+        assert sum(r["role"] == "theorem" for r in ds["metadata"]) == count

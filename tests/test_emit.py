@@ -273,7 +273,9 @@ def run_dir(tmp_path_factory):
 
 def test_run_layout_and_manifest(run_dir):
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    assert manifest["theorems"] == 200 and manifest["records"] == 400
+    # 2 renderings per theorem, and the records of the generated lemmas they cite
+    assert manifest["theorems"] == 200
+    assert manifest["records"] == 400 + manifest["budget"]["lemma_records"]
     assert manifest["tokenizer"]["name"] == "cl100k_base"
     assert manifest["tokenizer"]["package"] == "bpe-openai"
     assert manifest["database_sha256"] == file_sha256(HILBERT)
@@ -292,10 +294,23 @@ def test_run_layout_and_manifest(run_dir):
     assert sum(by_style.values()) == manifest["tokens"]
     assert len({r["id"] for r in recs}) == len(recs)
     assert not glob.glob(str(run_dir / "**" / "*.tmp"), recursive=True)
+    assert sum(r["metadata"]["role"] == "theorem" for r in recs) == 400
     fresh = load(HILBERT)
-    for r in recs:
-        if r["metadata"]["style"] == "mm":
-            assert fresh.check_blocks(r["text"]) == []
+    mm = {r["metadata"]["label"]: r["text"] for r in recs if r["metadata"]["style"] == "mm"}
+    cites = {r["metadata"]["label"]: r["metadata"]["cited_lemmas"].split() for r in recs
+             if r["metadata"]["style"] == "mm"}
+
+    def with_lemmas(label, out, seen):
+        # an mm record verifies after the mm records of the lemmas it cites
+        for lab in cites[label]:
+            if lab not in seen:
+                seen.add(lab)
+                with_lemmas(lab, out, seen)
+        out.append(mm[label])
+        return out
+
+    for label in mm:
+        assert fresh.check_blocks("".join(with_lemmas(label, [], set()))) == []
 
 
 def test_runs_reproduce_byte_for_byte(run_dir, tmp_path):
@@ -337,7 +352,8 @@ def test_hugging_face_datasets_reads_the_shards_unchanged(run_dir, tmp_path):
     datasets = pytest.importorskip("datasets")   # a test dependency; installed in CI
     ds = datasets.load_dataset("json", data_files=str(run_dir / "shards" / "*.jsonl.zst"),
                                split="train", cache_dir=str(tmp_path / "cache"))
-    assert len(ds) == 400
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert len(ds) == manifest["records"] == 400 + manifest["budget"]["lemma_records"]
     row = ds[0]
     assert set(row) >= {"id", "text", "source", "metadata"}
     assert row["metadata"]["style"] in FORMAL and row["metadata"]["tokens"] > 0

@@ -35,6 +35,10 @@ class ProofDoc:
     instance_of: Optional[str] = None           # a database assertion it is an instance of
     lemmas: Mapping[str, "ProofDoc"] = field(default_factory=dict)
     rpn: Optional[str] = None                   # normal (uncompressed) proof, if not huge
+    # extract: the database theorem whose proof the step comes from, and the
+    # step's index among that proof's logical steps (0-based)
+    source_theorem: Optional[str] = None
+    source_step: Optional[int] = None
     # made once per doc, on first use, by the functions named (several
     # styles and both output files ask): `uses`, `render.lemma_order`, and
     # the record and theorem-file JSON of `records.RecordMaker`
@@ -52,3 +56,7 @@ class ProofDoc:
 
     def is_generated(self, label: str) -> bool:
         return label in self.lemmas
+
+    def cited_lemmas(self) -> list["ProofDoc"]:
+        """The generated lemmas the proof cites directly, in order of first use."""
+        return [self.lemmas[lab] for lab in self.uses() if lab in self.lemmas]

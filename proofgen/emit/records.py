@@ -26,8 +26,14 @@ import orjson
 from ..syntax.metrics import statement_length
 from .model import ProofDoc
 from .notation import Notation
-from .render import STYLES, lemma_order, render
+from .render import INLINING_STYLES, STYLES, lemma_order, render
 from .tokens import TokenCounter
+
+
+#: `--max-record-tokens` unless told: a long context's worth of cl100k tokens;
+#: with lemmas cited, set.mm's extracted and forward theorems fit it far
+#: below their p99 (benchmarks/bench_records.py)
+DEFAULT_MAX_RECORD_TOKENS = 8192
 
 
 @dataclass
@@ -40,14 +46,27 @@ class StyleMix:
     #: en, mixed: variables as plain letters (φ, x, A) instead of the
     #: database's math-italic code points (𝜑, 𝑥, 𝐴); latex uses latexdef
     plain_letters: bool = True
+    #: the most tokens a record's text may have (0: no limit); a rendering
+    #: over it is not written (`RecordMaker.over_budget`)
+    max_tokens: int = DEFAULT_MAX_RECORD_TOKENS
+    #: mm, hier: prove the generated lemmas inline when the text stays within
+    #: `max_tokens` (cite them when not); by default they are always cited,
+    #: each lemma shipped once as its own record
+    inline_lemmas: bool = False
 
     @classmethod
-    def parse(cls, spec: str, per_theorem: int = 1, plain_letters: bool = True) -> "StyleMix":
+    def parse(cls, spec: str, per_theorem: int = 1, plain_letters: bool = True,
+              max_tokens: int = None, inline_lemmas: bool = False) -> "StyleMix":
         """`all`, `en`, `mm,steps` or weighted `mm=2,en=1`; ValueError when
         `per_theorem` asks for more distinct styles than the spec mixes
         (built directly, a mix gives each theorem as many as it has)."""
         mix = cls._parse(spec, per_theorem)
         mix.plain_letters = plain_letters
+        if max_tokens is not None:
+            if max_tokens < 0:
+                raise ValueError(f"a record budget of {max_tokens} tokens; 0 is no limit")
+            mix.max_tokens = max_tokens
+        mix.inline_lemmas = inline_lemmas
         if mix.per_theorem > len(mix._names):
             raise ValueError(f"{mix.per_theorem} distinct renderings per theorem asked for, "
                              f"but only {len(mix._names)} styles are mixed "
@@ -99,7 +118,8 @@ class StyleMix:
 
     def as_dict(self) -> dict:
         return {"weights": {s: self.weights.get(s, 0.0) for s in STYLES},
-                "per_theorem": self.per_theorem, "plain_letters": self.plain_letters}
+                "per_theorem": self.per_theorem, "plain_letters": self.plain_letters,
+                "max_record_tokens": self.max_tokens, "inline_lemmas": self.inline_lemmas}
 
 
 #: styles whose text shows variables in Unicode (where plain letters apply)
@@ -134,6 +154,14 @@ class RecordMaker:
         self.source = f"proofgen/{run.get('database', 'db')}"
         self.tokens: dict[str, int] = {s: 0 for s in STYLES}
         self.records_by_style: dict[str, int] = {s: 0 for s in STYLES}
+        # mm, hier renderings whose lemmas are cited instead of proved inline,
+        # and renderings not written because they exceed the budget
+        self.cut_to_cited: dict[str, int] = {s: 0 for s in STYLES}
+        self.over_budget: dict[str, int] = {s: 0 for s in STYLES}
+        #: generated lemma -> the styles of the records citing it by statement
+        self.cited_in: dict[str, set] = {}
+        #: theorem -> the styles drawn for it (`lemma_styles` adds to them)
+        self.drawn: dict[str, list] = {}
         self._shared: Optional[str] = None
         self.seconds = {"render": 0.0, "tokens": 0.0}   # where emitting time goes
         self._source = ""
@@ -168,6 +196,8 @@ class RecordMaker:
             "lemmas": sorted(d.label for d in lemma_order(doc)),
             "restates": doc.restates,
             "instance_of": doc.instance_of,
+            "source_theorem": doc.source_theorem,
+            "source_step": doc.source_step,
         }
 
     def _record_meta(self, doc: ProofDoc) -> dict:
@@ -185,30 +215,62 @@ class RecordMaker:
             "lemmas": " ".join(m["lemmas"]),
             "restates": m["restates"] or "",
             "instance_of": m["instance_of"] or "",
+            "source_theorem": m["source_theorem"] or "",
+            "source_step": -1 if m["source_step"] is None else m["source_step"],
         }
 
-    def _renderings(self, doc: ProofDoc):
+    def _renderings(self, doc: ProofDoc, styles=None):
+        """(index, style, text, tokens, cited): `cited` the labels of the
+        generated lemmas the text cites without proving them, space-separated.
+        A rendering over the budget is counted and left out (its index kept,
+        so the others' ids do not move).  `styles`: these, not a draw (a
+        lemma's records: the styles of the records citing it)."""
         rng = self.rng_for(doc)
         clock = time.perf_counter
-        for index, style in enumerate(self.mix.choose(rng)):
+        budget = self.mix.max_tokens
+        direct = " ".join(d.label for d in doc.cited_lemmas())
+        first = 0
+        if styles is None:
+            styles = self.drawn[doc.label] = self.mix.choose(rng)
+        else:
+            # more renderings of a theorem already drawn: indices after its own
+            first = len(self.drawn.get(doc.label, ()))
+        for index, style in enumerate(styles, first):
+            inlines = style in INLINING_STYLES and bool(direct)
+            cite = inlines and not self.mix.inline_lemmas
             t0 = clock()
-            text = render(style, doc, self.notation_for(style, doc), rng)
+            text = render(style, doc, self.notation_for(style, doc), rng, cite_lemmas=cite)
             t1 = clock()
             tokens = self.counter.count(text)
+            if inlines and not cite and budget and tokens > budget:
+                # mm and hier draw nothing from rng: the second rendering is the same draw
+                text = render(style, doc, self.notation_for(style, doc), rng, cite_lemmas=True)
+                tokens = self.counter.count(text)
+                cite = True
             self.seconds["render"] += t1 - t0
             self.seconds["tokens"] += clock() - t1
+            if budget and tokens > budget:
+                self.over_budget[style] += 1
+                continue
+            if cite:
+                self.cut_to_cited[style] += 1
+            if direct and (cite or not inlines):
+                for lab in direct.split():
+                    self.cited_in.setdefault(lab, set()).add(style)
             self.tokens[style] += tokens
             self.records_by_style[style] += 1
-            yield index, style, text, tokens
+            yield index, style, text, tokens, (direct if cite or not inlines else "")
 
-    def records(self, doc: ProofDoc) -> list[dict]:
-        """The theorem's records, as dicts."""
+    def records(self, doc: ProofDoc, role: str = "theorem", styles=None) -> list[dict]:
+        """The theorem's records, as dicts (`role`: "theorem", or "lemma" for
+        a generated lemma shipped because records cite it)."""
         base = self._record_meta(doc)
         shared = record_run_fields(self.run)
         out = []
-        for index, style, text, tokens in self._renderings(doc):
-            meta = {"style": style, "tokens": tokens, **base, **shared}
-            out.append({"id": record_id(doc.hash, style, index), "text": text,
+        for index, style, text, tokens, cited in self._renderings(doc, styles):
+            meta = {"style": style, "role": role, "tokens": tokens, "cited_lemmas": cited,
+                    **base, **shared}
+            out.append({"id": record_id(self._id_key(doc, role), style, index), "text": text,
                         "source": self.source, "metadata": meta})
         return out
 
@@ -241,17 +303,43 @@ class RecordMaker:
         q = f'"quality":{orjson.dumps(quality).decode()},' if quality is not None else ""
         return f'{{"role":"{role}",{self._doc_json(doc)},{q}{self._fact_shared}}}\n'
 
-    def lines(self, doc: ProofDoc) -> list[str]:
+    def _id_key(self, doc: ProofDoc, role: str) -> str:
+        # lemma records are shipped per unit (two units citing one lemma both
+        # ship it), so their ids name the unit: distinct across the run
+        return doc.hash if role == "theorem" else f"{doc.hash}/lemma/{self.unit}"
+
+    def lemma_styles(self, doc: ProofDoc) -> list[str]:
+        """The styles still missing of a generated lemma cited by statement:
+        a lemma that is no theorem of the run takes those of the records
+        citing it; one that is (it has drawn styles) only `mm`, so the
+        blocks an `mm` record cites are there to check it against; none
+        when it has them already."""
+        have = self.drawn.get(doc.label)
+        want = self.cited_in.get(doc.label, ())
+        if have is not None:
+            want = {"mm"} & set(want)
+        return [s for s in STYLES if s in want and s not in (have or ())]
+
+    def add_renderings(self, doc: ProofDoc, styles: list[str]) -> list[str]:
+        """`lines` of `doc` in `styles` as records of role "lemma" (the
+        renderings a citing record needs), after any drawn for it."""
+        out = self.lines(doc, "lemma", styles)
+        self.drawn[doc.label] = list(self.drawn.get(doc.label, [])) + list(styles)
+        return out
+
+    def lines(self, doc: ProofDoc, role: str = "theorem", styles=None) -> list[str]:
         """The same records as JSON lines, equal to `json.dumps` of `records`
         field for field; the fields shared by the whole unit are serialised
         once, not per record (this is on the hot path)."""
         self._prepare()
         doc_part = self._record_json(doc)
         out = []
-        for index, style, text, tokens in self._renderings(doc):
-            out.append(f'{{"id":"{record_id(doc.hash, style, index)}","text":{_dumps(text)},'
+        key = self._id_key(doc, role)
+        for index, style, text, tokens, cited in self._renderings(doc, styles):
+            out.append(f'{{"id":"{record_id(key, style, index)}","text":{_dumps(text)},'
                        f'"source":{self._source},"metadata":{{"style":"{style}",'
-                       f'"tokens":{tokens},{doc_part},{self._shared}}}}}\n')
+                       f'"role":"{role}","tokens":{tokens},"cited_lemmas":"{cited}",'
+                       f'{doc_part},{self._shared}}}}}\n')
         return out
 
 
@@ -298,7 +386,9 @@ RECORD_SCHEMA: list[tuple[str, object]] = [
     ("source", "string"),
     ("metadata", [
         ("style", "string"),
+        ("role", "string"),             # theorem, or lemma (shipped because records cite it)
         ("tokens", "int64"),
+        ("cited_lemmas", "string"),     # generated lemmas the text states, not proves
         ("label", "string"),
         ("hash", "string"),
         ("statement", "string"),
@@ -312,6 +402,8 @@ RECORD_SCHEMA: list[tuple[str, object]] = [
         ("lemmas", "string"),
         ("restates", "string"),
         ("instance_of", "string"),      # deep --keep-instances: the assertion it instantiates
+        ("source_theorem", "string"),   # extract: the database theorem whose proof has the step
+        ("source_step", "int64"),       # extract: the step's index among its logical steps; -1
         ("database", "string"),
         ("database_sha256", "string"),
         ("license", "string"),          # the database's licence (Hub id; "unknown")

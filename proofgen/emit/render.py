@@ -5,8 +5,8 @@
 Styles (`STYLES`):
 
 * `mm`     a Metamath block with a compressed proof, preceded by the blocks of
-           the generated lemmas it cites, so it re-verifies against the
-           source database on its own;
+           the generated lemmas it stands on (so it re-verifies against the
+           source database on its own) or, citing, by a comment stating them;
 * `steps`  numbered steps, each with its premises, label and statement
            (metamath.exe's Lemmon style);
 * `hier`   a hierarchical proof: the generated lemmas it cites, then the
@@ -17,6 +17,11 @@ Styles (`STYLES`):
 * `mixed`  formal steps interleaved with their English paraphrase.
 
 Every renderer is a pure function of (doc, notation, rng state).
+
+`mm` and `hier` inline the generated lemmas a theorem stands on; with
+`cite_lemmas` they state the lemmas the proof cites directly instead (as
+the other styles always do) and leave their proofs to the lemmas' own
+records: a lemma used by many theorems is then shipped once, not in each.
 """
 from __future__ import annotations
 
@@ -29,11 +34,19 @@ from .notation import Notation
 
 STYLES = ("mm", "steps", "hier", "en", "latex", "mixed")
 
+#: the styles that prove generated lemmas inline unless told to cite them
+INLINING_STYLES = ("mm", "hier")
+
 #: a local subproof of at least this many steps becomes a lemma in `hier`
 HIER_LEMMA_STEPS = 4
 
 
-def render(style: str, doc: ProofDoc, notation: Notation, rng: random.Random) -> str:
+def render(style: str, doc: ProofDoc, notation: Notation, rng: random.Random,
+           cite_lemmas: bool = False) -> str:
+    """`cite_lemmas`: `mm` and `hier` state the generated lemmas the proof
+    cites instead of proving them (the other styles never prove them)."""
+    if cite_lemmas and style in _CITING:
+        return _CITING[style](doc, notation, rng)
     try:
         fn = _RENDERERS[style]
     except KeyError:
@@ -89,6 +102,19 @@ def mm_block(doc: ProofDoc, notation: Notation) -> str:
 
 def render_mm(doc: ProofDoc, notation: Notation, rng: random.Random) -> str:
     return "".join([_mm_text(d, notation) for d in lemma_order(doc) + [doc]])
+
+
+def render_mm_citing(doc: ProofDoc, notation: Notation, rng: random.Random) -> str:
+    """The theorem's block alone, after a comment stating each generated
+    lemma it cites: it verifies after the database and the cited lemmas'
+    own `mm` blocks (their records)."""
+    cited = doc.cited_lemmas()
+    if not cited:
+        return _mm_text(doc, notation)
+    # statements hold no `$`, so they sit in a comment as they are
+    lines = ["$( Cites generated lemmas, each proved in its own record:"]
+    lines.extend(f"   {d.label}: {_statement_line(d, notation)}" for d in cited)
+    return "\n".join(lines) + " $)\n" + _mm_text(doc, notation)
 
 
 # -- steps ---------------------------------------------------------------
@@ -246,6 +272,28 @@ def render_hier(doc: ProofDoc, notation: Notation, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _row_states(doc: ProofDoc, lemma: ProofDoc) -> bool:
+    """Every row citing `lemma` shows its whole statement (no hypotheses,
+    no `$d`, cited as it is): the row states it where it is cited."""
+    if lemma.hypotheses or lemma.disjoint:
+        return False
+    return all(st.term == lemma.conclusion for st in doc.steps if st.label == lemma.label)
+
+
+def render_hier_citing(doc: ProofDoc, notation: Notation, rng: random.Random) -> str:
+    """`hier` with each generated lemma the proof cites stated, not proved
+    (its own record proves it); a lemma cited as it is, without hypotheses,
+    is stated by the rows citing it."""
+    lines = _hier_header(doc, notation, "", "Theorem")
+    lines.append("")
+    for d in doc.cited_lemmas():
+        if not _row_states(doc, d):
+            lines.extend(_hier_header(d, notation, "  ", "Using lemma"))
+            lines.append("")
+    lines.extend(_hier_proof(doc, notation, "", "Main proof"))
+    return "\n".join(lines) + "\n"
+
+
 # -- latex ---------------------------------------------------------------
 def _tt(label: str) -> str:
     return r"\texttt{" + label.replace("_", r"\_").replace("&", r"\&") + "}"
@@ -298,4 +346,8 @@ def _render_mixed(doc, notation, rng):
 _RENDERERS: dict[str, Callable[[ProofDoc, Notation, random.Random], str]] = {
     "mm": render_mm, "steps": render_steps, "hier": render_hier, "en": _render_en,
     "latex": render_latex, "mixed": _render_mixed,
+}
+
+_CITING: dict[str, Callable[[ProofDoc, Notation, random.Random], str]] = {
+    "mm": render_mm_citing, "hier": render_hier_citing,
 }

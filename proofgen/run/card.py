@@ -39,6 +39,16 @@ def database_license(data: bytes, given: str = "") -> tuple[str, str]:
                        "database's terms, see its header.")
 
 
+def _budget_line(manifest: dict) -> str:
+    b = manifest.get("budget") or {}
+    limit = b.get("max_record_tokens", 0)
+    how = ("proved inline where the record stays within the budget" if b.get("inline_lemmas")
+           else "stated where cited, each proved in its own record (`metadata.role`: lemma)")
+    return (f"- at most {limit:,} tokens a record" if limit else "- no limit on a record's tokens") + (
+        f" ({b.get('over_budget', 0):,} renderings over it left out); generated lemmas "
+        f"{how}: {b.get('lemma_records', 0):,} lemma records")
+
+
 def card_text(manifest: dict, license_id: str, license_line: str) -> str:
     g = manifest["config"]["generate"]
     options = json.dumps(manifest["config"], sort_keys=True, indent=2)
@@ -90,6 +100,7 @@ Metamath (`mm`), a numbered step list (`steps`), a lemma-structured proof
 - generator: `{g['generator']}`, seed {g['seed']}, {manifest['units']} work units
 - theorems: {manifest['theorems']:,} (asked for {manifest['requested']:,}); records: {manifest['records']:,}
 - tokens: {manifest['tokens']:,} ({manifest['tokenizer']['name']}); compressed bytes: {manifest['bytes']:,}
+{_budget_line(manifest)}
 
 | style | records | tokens |
 |---|---|---|

@@ -88,7 +88,11 @@ def doc_of(ctx: Context, thm: Theorem, extra, lemmas: dict[str, Theorem],
         conclusion=thm.conclusion, steps=tuple(steps), proof=nt.proof,
         disjoint=tuple(tuple(g) for g in nt.disjoint),
         depth=thm.depth, generator=thm.generator, hash=f"{thm.hash:016x}",
-        restates=thm.restates, instance_of=thm.meta.get("instance_of"), lemmas=cited, rpn=normal_proof(ctx, thm, hyp_labels, extra))
+        restates=thm.restates, instance_of=thm.meta.get("instance_of"), lemmas=cited,
+        rpn=normal_proof(ctx, thm, hyp_labels, extra),
+        # extract sets both (explore/extract.py): where the step was proved
+        source_theorem=thm.meta.get("source") if thm.generator == "extract" else None,
+        source_step=thm.meta.get("step") if thm.generator == "extract" else None)
     memo[thm.label] = doc
     return doc
 

@@ -49,8 +49,9 @@ from ..emit.shards import ShardError, read_shard
 from .layout import file_sha256, part_name, read_json, unit_name, write_json, write_text
 
 #: 3: fixed record schema (lists as Metamath text); 4: instance_of; 5: license,
-#: run_id (params once, in the manifest), statement_nodes, ids by rendering index
-FORMAT = "proofgen-run/5"
+#: run_id (params once, in the manifest), statement_nodes, ids by rendering index;
+#: 6: role, cited_lemmas, source_theorem, source_step, lemma records, the budget
+FORMAT = "proofgen-run/6"
 
 
 class RunFolderError(ValueError):

@@ -365,6 +365,31 @@ def _counts(stats) -> dict:
     return out
 
 
+def _by_style(markers, key: str) -> dict:
+    out: dict[str, int] = {}
+    for m in markers:
+        for s, n in m.get(key, {}).items():
+            out[s] = out.get(s, 0) + n
+    return dict(sorted(out.items()))
+
+
+def _budget(job: JobConfig, generated: list, final: list) -> dict:
+    """The record budget's counts: shipped records of generated lemmas and
+    mm/hier records citing lemmas instead of proving them (of the shards),
+    and renderings left out over the budget (as rendered, before dedup)."""
+    lemmas = _by_style(final, "lemma_records_by_style")
+    cut = _by_style(final, "cut_to_cited_by_style")
+    over = _by_style(generated, "over_budget_by_style")
+    missing = _by_style(final, "missing_lemma_by_style")
+    return {"max_record_tokens": job.styles.max_tokens,
+            "inline_lemmas": job.styles.inline_lemmas,
+            "lemma_records": sum(lemmas.values()), "lemma_records_by_style": lemmas,
+            "cut_to_cited": sum(cut.values()), "cut_to_cited_by_style": cut,
+            "over_budget": sum(over.values()), "over_budget_by_style": over,
+            # theorem records left out because a lemma they cite has no record
+            "missing_lemma": sum(missing.values()), "missing_lemma_by_style": missing}
+
+
 def _manifest(job: JobConfig, db_path: str, db_sha: str, run: _Run, executor: dict) -> dict:
     from ..emit.english import template_files, templates_fingerprint
     from ..emit.tokens import TokenCounter
@@ -422,6 +447,9 @@ def _manifest(job: JobConfig, db_path: str, db_sha: str, run: _Run, executor: di
         "theorem_files": [final[u.unit]["theorem_file"] for u in shipped],
         "histograms": {m: dict(sorted(h.items(), key=lambda kv: int(kv[0])))
                        for m, h in hist.items()},
+        # --max-record-tokens: what the budget cut and what it left out
+        "budget": _budget(job, [generated[u.unit] for u in units],
+                          [final[u.unit] for u in shipped]),
         # what the shipped theorems are worth as text (explore/quality.py)
         "quality": Tally.merge(final[u.unit]["quality"] for u in shipped).summary(),
         # the generator's counters summed over units: candidates and what it

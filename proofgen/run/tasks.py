@@ -17,6 +17,7 @@ byte-identical whichever executor, worker count or order made it.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from .. import __version__
 from ..emit.english import ENV_VAR, templates_fingerprint
 from ..emit.notation import Notation
 from ..emit.records import RECORD_METRIC, RecordMaker
+from ..emit.render import INLINING_STYLES
 from ..emit.shards import ShardWriter, read_lines
 from ..emit.tokens import TokenCounter
 from ..explore import collector, generators
@@ -193,10 +195,24 @@ class Worker:
                     doc, "theorem", measures(ctx, t, result.lemmas, flat_memo)))
                 for line in maker.lines(doc):
                     staging.write_line(line)
-            for t in needed_lemmas(result):
+            needed = needed_lemmas(result)
+            for t in needed:
                 facts.write_line(maker.fact_line(doc_of(ctx, t, extra, result.lemmas, memo),
                                                  "lemma",
                                                  measures(ctx, t, result.lemmas, flat_memo)))
+            # records cite generated lemmas by statement; the lemmas' own
+            # records prove them (in the styles `lemma_styles` says), and may
+            # cite more: until every cited lemma has its records
+            docs = {t.label: doc_of(ctx, t, extra, result.lemmas, memo)
+                    for t in itertools.chain(result.theorems, needed)}
+            todo = list(maker.cited_in)
+            while todo:
+                doc = docs.get(todo.pop())
+                styles = maker.lemma_styles(doc) if doc is not None else []
+                if styles:
+                    for line in maker.add_renderings(doc, styles):
+                        staging.write_line(line)
+                    todo.extend(d.label for d in doc.cited_lemmas())
             self.check_identity()
         except BaseException:
             staging.abort()
@@ -216,6 +232,8 @@ class Worker:
             "records": staging_info["records"],
             "tokens": sum(maker.tokens.values()),
             "tokens_by_style": {s: n for s, n in maker.tokens.items() if n},
+            # renderings over --max-record-tokens, not written (before global dedup)
+            "over_budget_by_style": {s: n for s, n in maker.over_budget.items() if n},
             "staging": lay.entry(staging_info),
             "theorem_file": lay.entry(facts_info),
             "hashes": {"path": lay.rel(lay.hashes(unit.unit)), "sha256": hashes_sha},
@@ -269,27 +287,78 @@ class Worker:
             d = np.load(lay.part(p), mmap_mode="r")
             lo, hi = np.searchsorted(d["unit"], [u, u + 1])
             drop.update(f"{int(h):016x}" for h in d["hash"][lo:hi])
+        # first pass: what every record cites, which records lack a cited
+        # lemma's record (left out over the budget), which theorems ship
+        # (dedup, quota), and so which lemma records ship with them
+        cites: dict[tuple, list[str]] = {}        # (label, style) -> cited_lemmas
+        labels: dict[str, list] = {}              # label -> its (label, style) keys
+        theorems: list[tuple] = []                # (hash, key) of theorem records
+        for line in read_lines(lay.staging(u)):
+            meta = orjson.loads(line)["metadata"]
+            key = (meta["label"], meta["style"])
+            cites[key] = meta.get("cited_lemmas", "").split()
+            labels.setdefault(key[0], []).append(key)
+            if meta.get("role", "theorem") == "theorem":
+                theorems.append((meta["hash"], key))
+        missing = _missing_lemmas(cites, labels)
+        seen: set[str] = set()
+        dropped = set()
+        shipped: list[tuple] = []
+        for h, key in theorems:
+            if key in missing:
+                continue
+            if h in drop:
+                dropped.add(h)
+                continue
+            if h not in seen and len(seen) == quota:
+                continue                # beyond the count asked for
+            seen.add(h)
+            shipped.append(key)
+        # the lemma records the shipped records cite: in the citing record's
+        # style where there is one (always for mm), else any of the lemma's
+        need: set[tuple] = set()
+        stack = list(shipped)
+        while stack:
+            label, style = stack.pop()
+            for lab in cites.get((label, style), ()):
+                for key in _lemma_keys(lab, style, cites, labels, missing)[:1]:
+                    if key not in need:
+                        need.add(key)
+                        stack.append(key)
         out = ShardWriter(lay.shard(u))
         tokens: dict[str, int] = {}
         records: dict[str, int] = {}
+        lemma_records: dict[str, int] = {}
+        cut: dict[str, int] = {}
         hist: dict[str, dict[str, int]] = {m: {} for m in METRICS}
-        seen: set[str] = set()
-        dropped = set()
+        counted: set[str] = set()
         try:
             for line in read_lines(lay.staging(u)):
-                meta = orjson.loads(line)["metadata"]
-                h = meta["hash"]
-                if h in drop:
-                    dropped.add(h)
+                rec = orjson.loads(line)
+                meta = rec["metadata"]
+                h, label = meta["hash"], meta["label"]
+                theorem = meta.get("role", "theorem") == "theorem"
+                key = (label, meta["style"])
+                if theorem and h in seen and key not in missing:
+                    pass
+                elif key in need and h not in drop:
+                    # (a theorem shipped by an earlier unit is shipped there)
+                    if theorem:
+                        # a theorem beyond the count that a shipped one cites
+                        meta["role"] = "lemma"
+                        line = orjson.dumps(rec).decode() + "\n"
+                    s = meta["style"]
+                    lemma_records[s] = lemma_records.get(s, 0) + 1
+                else:
                     continue
-                if h not in seen and len(seen) == quota:
-                    continue                # beyond the count asked for
                 out.write_line(line)
                 s = meta["style"]
                 tokens[s] = tokens.get(s, 0) + meta["tokens"]
                 records[s] = records.get(s, 0) + 1
-                if h not in seen:
-                    seen.add(h)
+                if s in INLINING_STYLES and meta.get("cited_lemmas"):
+                    cut[s] = cut.get(s, 0) + 1
+                if theorem and meta["role"] == "theorem" and h not in counted:
+                    counted.add(h)
                     for m in METRICS:
                         b = str(bucket(meta[RECORD_METRIC.get(m, m)]))
                         hist[m][b] = hist[m].get(b, 0) + 1
@@ -302,7 +371,14 @@ class Worker:
         marker = {"format": FORMAT, "unit": u, "quota": quota, "theorems": len(seen),
                   "dropped_theorems": len(dropped), "records": info["records"],
                   "records_by_style": records, "tokens": sum(tokens.values()),
-                  "tokens_by_style": tokens, "histograms": hist, "shard": lay.entry(info),
+                  "tokens_by_style": tokens,
+                  # generated lemmas shipped as records because shipped records
+                  # cite them; mm and hier records citing lemmas instead of proving them
+                  "lemma_records_by_style": lemma_records, "cut_to_cited_by_style": cut,
+                  # theorem records left out: a lemma they cite has no record
+                  "missing_lemma_by_style": _count_styles(k for _, k in theorems
+                                                          if k in missing),
+                  "histograms": hist, "shard": lay.entry(info),
                   "theorem_file": facts, "quality": quality}
         write_json(lay.done_marker(u), marker)
         return marker
@@ -316,6 +392,39 @@ class Worker:
 
     def unit_final(self, u: int) -> Optional[dict]:
         return self.folder.final_marker(u)
+
+
+def _count_styles(keys) -> dict:
+    out: dict[str, int] = {}
+    for _, style in keys:
+        out[style] = out.get(style, 0) + 1
+    return out
+
+
+def _lemma_keys(lab: str, style: str, cites: dict, labels: dict, missing: set) -> list:
+    """The records (label, style) that can stand for lemma `lab` cited by a
+    record in `style`: its own in that style first; an `mm` record only by
+    an `mm` one (its blocks are checked after them)."""
+    own = (lab, style)
+    if style == "mm":
+        return [own] if own in cites and own not in missing else []
+    keys = [own] if own in cites and own not in missing else []
+    return keys + [k for k in labels.get(lab, ()) if k != own and k not in missing]
+
+
+def _missing_lemmas(cites: dict, labels: dict) -> set:
+    """The records citing a lemma that has no record to stand for it (every
+    one over the budget), directly or through the lemmas' own records."""
+    missing: set = set()
+    changed = True
+    while changed:
+        changed = False
+        for key, labs in cites.items():
+            if key not in missing and any(
+                    not _lemma_keys(lab, key[1], cites, labels, missing) for lab in labs):
+                missing.add(key)
+                changed = True
+    return missing
 
 
 def _final_theorems(lay: RunFolder, u: int, kept: set[str]) -> tuple[dict, dict]:
