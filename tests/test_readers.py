@@ -37,9 +37,20 @@ def cat(capsys, *argv):
     return status, out, err
 
 
+def shipped(run):
+    """Records the manifest says the run holds: 400 theorems in two styles
+    (one rendering each, picked among them), plus the cited lemmas' records."""
+    m = json.load(open(os.path.join(run, "manifest.json")))
+    assert m["theorems"] == 400
+    return m["records"]
+
+
 def test_an_intact_run_reads_in_full(run, capsys):
+    want = shipped(run)
     status, out, err = cat(capsys, run)
-    assert status == 0 and len(out.splitlines()) == 400 and err == ""
+    assert status == 0 and len(out.splitlines()) == want and err == ""
+    assert sum(1 for x in out.splitlines() if json.loads(x)["metadata"]["role"] == "theorem") \
+        == 400
 
 
 def _rewrite(path, records):
@@ -86,11 +97,12 @@ def test_a_cut_theorem_file_is_refused_by_export(run, capsys, tmp_path):
 
 
 def test_an_unfinished_run_is_refused_and_read_only_when_asked(run, capsys):
+    want = shipped(run)
     os.unlink(os.path.join(run, "manifest.json"))
     status, out, err = cat(capsys, run)
     assert status == 1 and out == "" and "not a finished run" in err
     status, out, err = cat(capsys, run, "--no-verify")
-    assert status == 0 and len(out.splitlines()) == 400
+    assert status == 0 and len(out.splitlines()) == want
     assert "warning" in err and "not a finished run" in err
 
 
