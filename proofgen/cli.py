@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 import sys
 import time
@@ -155,6 +153,8 @@ def cmd_verify(args) -> int:
 
 
 def _print_report(report, engine: str, args, name: str) -> None:
+    if args.json:
+        import json
     out = sys.stdout
     for d in report.diagnostics:
         out.write((json.dumps(d.to_json()) if args.json else d.format()) + "\n")
@@ -200,6 +200,7 @@ def _syntax_of(args):
 
 
 def cmd_parse(args) -> int:
+    import json
     from .syntax.formats import sexp, to_json
     loaded = _syntax_of(args)
     if loaded is None:
@@ -237,6 +238,7 @@ def cmd_parse(args) -> int:
 
 
 def cmd_grammar(args) -> int:
+    import json
     from .syntax.proofs import check_proof_syntax
     loaded = _syntax_of(args)
     if loaded is None:
@@ -430,6 +432,7 @@ def cmd_split(args) -> int:
             split = make_split(statements, args.valid, args.test, args.seed, keep)
     except (OSError, ValueError) as exc:
         return _usage_error(str(exc))
+    import hashlib
     sha = hashlib.sha256()
     for _, data in db.sources:
         sha.update(data)
@@ -742,6 +745,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_templates_coverage(args) -> int:
+    import json
     from .kernel import load
     from .run.coverage import coverage, text
     db_path = args.db
@@ -825,7 +829,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: the subcommands, as `build_parser` adds them
+COMMANDS = ("verify", "parse", "grammar", "generate", "cat", "report", "templates", "dedup",
+            "split", "export-mm", "fuzz")
+
+
+def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
+    """The command line.  Given a `command` of COMMANDS, only that
+    subcommand gets its options: the others' would import what `verify`
+    does not need (the factory, the fuzzer) and slow its start."""
+
+    def want(name: str) -> bool:
+        return command in (None, name)
+
     parser = _Parser(prog="proofgen", description=__doc__)
     parser.add_argument("--version", action="version", version=f"proofgen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -850,40 +866,41 @@ def build_parser() -> argparse.ArgumentParser:
                        "  zcat set.mm.gz | proofgen verify -             # from standard input\n"
                        "  proofgen verify set.mm --discouraged           # W0820 warnings, exit "
                        "0")
-    v.add_argument("file", help="the .mm file (included files are read too), or '-' to read "
-                   "the database from standard input: its $[ $] inclusions are then resolved "
-                   "relative to the current directory (which also bounds them, see "
-                   "--allow-outside-includes) and diagnostics call it <stdin>")
-    v.add_argument("--proof", default=None, metavar="FILE",
-                   help="Metamath Zero: the .mmb proof file of the .mm0 given as FILE "
-                   "(a .mmb alone finds the .mm0 beside it); see docs/mm0.md")
-    v.add_argument("--only", type=only_labels, default=None, metavar="LABELS",
-                   help="check only these proofs: comma-separated $p labels and ranges A..B "
-                   "(every $p from statement A to statement B in database order, both "
-                   "included; A.. and ..B are open-ended); the whole database is still read "
-                   "and its reading errors reported. An unknown label, a label that is not a "
-                   "$p, or a reversed range is a usage error (exit 1). Default: every proof")
-    v.add_argument("--discouraged", action="store_true",
-                   help="warn (W0820) where a proof cites an assertion whose description says "
-                   "'(New usage is discouraged.)', unless the citing theorem says so too; "
-                   "warnings do not change the exit status (default: off)")
-    v.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1,
-                   help="worker processes for proof checking (default: all cores)")
-    v.add_argument("--engine", choices=ENGINES, default=None,
-                   help="cython (fast, default) or python (the readable reference)")
-    v.add_argument("--json", action="store_true",
-                   help="diagnostics as JSON lines on stdout (default: text)")
-    v.add_argument("--allow-incomplete", action="store_true",
-                   help="exit 0 when the only problems are '?' steps (default: exit 2)")
-    v.add_argument("--allow-outside-includes", action="store_true",
-                   help="let $[ $] include files outside the database's folder (default: "
-                   "refused, E0204)")
-    lim = v.add_argument_group("resource limits (exceeding one is error E0901)")
-    defaults = Limits()
-    for option, (field, help_text) in LIMIT_OPTIONS.items():
-        lim.add_argument(option, dest=field, type=_positive, metavar="N",
-                         help=f"{help_text} (default {getattr(defaults, field):,})")
-    v.set_defaults(func=cmd_verify)
+    if want("verify"):
+        v.add_argument("file", help="the .mm file (included files are read too), or '-' to read "
+                       "the database from standard input: its $[ $] inclusions are then resolved "
+                       "relative to the current directory (which also bounds them, see "
+                       "--allow-outside-includes) and diagnostics call it <stdin>")
+        v.add_argument("--proof", default=None, metavar="FILE",
+                       help="Metamath Zero: the .mmb proof file of the .mm0 given as FILE "
+                       "(a .mmb alone finds the .mm0 beside it); see docs/mm0.md")
+        v.add_argument("--only", type=only_labels, default=None, metavar="LABELS",
+                       help="check only these proofs: comma-separated $p labels and ranges A..B "
+                       "(every $p from statement A to statement B in database order, both "
+                       "included; A.. and ..B are open-ended); the whole database is still read "
+                       "and its reading errors reported. An unknown label, a label that is not a "
+                       "$p, or a reversed range is a usage error (exit 1). Default: every proof")
+        v.add_argument("--discouraged", action="store_true",
+                       help="warn (W0820) where a proof cites an assertion whose description says "
+                       "'(New usage is discouraged.)', unless the citing theorem says so too; "
+                       "warnings do not change the exit status (default: off)")
+        v.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1,
+                       help="worker processes for proof checking (default: all cores)")
+        v.add_argument("--engine", choices=ENGINES, default=None,
+                       help="cython (fast, default) or python (the readable reference)")
+        v.add_argument("--json", action="store_true",
+                       help="diagnostics as JSON lines on stdout (default: text)")
+        v.add_argument("--allow-incomplete", action="store_true",
+                       help="exit 0 when the only problems are '?' steps (default: exit 2)")
+        v.add_argument("--allow-outside-includes", action="store_true",
+                       help="let $[ $] include files outside the database's folder (default: "
+                       "refused, E0204)")
+        lim = v.add_argument_group("resource limits (exceeding one is error E0901)")
+        defaults = Limits()
+        for option, (field, help_text) in LIMIT_OPTIONS.items():
+            lim.add_argument(option, dest=field, type=_positive, metavar="N",
+                             help=f"{help_text} (default {getattr(defaults, field):,})")
+        v.set_defaults(func=cmd_verify)
 
     def syntax_options(p):
         p.add_argument("file", help="the .mm file")
@@ -897,26 +914,28 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Parse statements with the grammar of the database's syntax "
                        "axioms and print their trees, one statement per line. Exit 1 if a "
                        "printed statement does not parse or is ambiguous.")
-    syntax_options(p)
-    p.add_argument("--label", "-l", action="append", metavar="L",
-                   help="only this statement (repeatable); default: every $e $a $p")
-    p.add_argument("--format", choices=("sexp", "json"), default="sexp",
-                   help="sexp: 'label typecode (wi ph ps)'; json: one object per line")
-    p.set_defaults(func=cmd_parse)
+    if want("parse"):
+        syntax_options(p)
+        p.add_argument("--label", "-l", action="append", metavar="L",
+                       help="only this statement (repeatable); default: every $e $a $p")
+        p.add_argument("--format", choices=("sexp", "json"), default="sexp",
+                       help="sexp: 'label typecode (wi ph ps)'; json: one object per line")
+        p.set_defaults(func=cmd_parse)
 
     gr = sub.add_parser("grammar", help="report the grammar and any ambiguity",
                         description="Build the grammar from the syntax axioms, parse every "
                         "statement, search for ambiguous strings, and report. Exit 1 unless "
                         "the grammar is an unambiguous tree grammar.")
-    syntax_options(gr)
-    gr.add_argument("--probe", type=int, default=1_000_000, metavar="N",
-                    help="parse at most N nested-rule strings looking for ambiguity "
-                    "(0: skip; default 1,000,000)")
-    gr.add_argument("--proofs", action="store_true",
-                    help="also verify the proofs and replay them on trees, checking that "
-                    "each builds the tree the parser reads")
-    gr.add_argument("--json", action="store_true", help="diagnostics and summary as JSON lines")
-    gr.set_defaults(func=cmd_grammar)
+    if want("grammar"):
+        syntax_options(gr)
+        gr.add_argument("--probe", type=int, default=1_000_000, metavar="N",
+                        help="parse at most N nested-rule strings looking for ambiguity "
+                        "(0: skip; default 1,000,000)")
+        gr.add_argument("--proofs", action="store_true",
+                        help="also verify the proofs and replay them on trees, checking that "
+                        "each builds the tree the parser reads")
+        gr.add_argument("--json", action="store_true", help="diagnostics and summary as JSON lines")
+        gr.set_defaults(func=cmd_grammar)
 
     ge = sub.add_parser("generate", help="derive new verified theorems from a database",
                         description="Derive new theorems (forward derivation or extraction of "
@@ -924,165 +943,175 @@ def build_parser() -> argparse.ArgumentParser:
                         "with the kernel, and write them as a dataset: zstd JSON-lines shards, "
                         "a manifest and a dataset card (README.md) in --out.",
                         epilog=GENERATE_EXAMPLES)
-    ge.add_argument("--db", help="the .mm database (default: the bundled hilbert.mm)")
-    from .explore import generators
-    ge.add_argument("--generator", choices=generators.names(), default=None,
-                    help="; ".join(f"{n}: {generators.get(n).help}"
-                                   for n in generators.names()) + " (default: forward)")
-    ge.add_argument("--mix", default=None, metavar="NAME=W,...",
-                    help="several generators in one run, e.g. forward=0.5,extract=0.3,"
-                    "statement=0.2: the count split by the weights (largest remainder); "
-                    "instead of --generator")
-    ge.add_argument("--count", "-n", type=_positive, default=1000,
-                    help="distinct theorems wanted")
-    ge.add_argument("--seed", type=_seed, default=0,
-                    help="the run's seed (0 .. 2^63-1): same seed, same files")
-    ge.add_argument("--out", "-o", default="proofgen-out", help="output folder")
-    ge.add_argument("--force", action="store_true",
-                    help="replace a run already in --out (by default the same command "
-                    "resumes it, and another job is refused)")
-    ge.add_argument("--library", default=None,
-                    help="forward: what may be cited: axioms (ax-*), all (the main body: no "
-                    "mathboxes, no *OLD/*ALT/*VD/bj-*/dummylink), upto:LABEL (assertions "
-                    "before LABEL, the same left out) or labels:A,B; default: upto:ax-gen "
-                    "(propositional calculus) on a database with ax-gen, else all")
-    ge.add_argument("--include-mathboxes", action="store_true",
-                    help="--library all, axioms, upto:LABEL: also cite the database's mathboxes "
-                    "(set.mm's user sections, after its mathbox heading) and bj-* labels; "
-                    "left out by default, as are the *OLD, *ALT, *VD and dummylink variants")
-    ge.add_argument("--with-definitions", action="store_true",
-                    help="--library axioms: also the definitions (df-*); by default only the "
-                    "logical axioms (ax-*)")
-    ge.add_argument("--license", default="", metavar="ID",
-                    help="the licence records and the dataset card give (a Hugging Face "
-                    "licence id); default: read from the database's header (CC0: cc0-1.0), "
-                    "else unknown")
-    ge.add_argument("--plain-letters", dest="plain_letters", action="store_true",
-                    default=True,
-                    help="en, mixed: write variables as plain letters (φ, x, A), one token "
-                    "each (the default)")
-    ge.add_argument("--math-italic", dest="plain_letters", action="store_false",
-                    help="en, mixed: write variables in the database's math-italic code points "
-                    "(𝜑, 𝑥, 𝐴), as set.mm's Unicode does")
-    ge.add_argument("--allow-discouraged", action="store_true",
-                    help="also cite assertions marked '(New usage is discouraged.)' and mine "
-                    "proofs marked '(Proof modification is discouraged.)' (set.mm's *OLD, "
-                    "*ALT); left out by default")
-    ge.add_argument("--keep-instances", action="store_true",
-                    help="keep theorems that are a substitution instance of a database "
-                    "assertion whose hypotheses they include (flagged instance_of); dropped "
-                    "by default, whatever the generator (statement keeps its own, flagged)")
-    ge.add_argument("--choice", choices=("uniform", "usage", "inverse-usage"), default="uniform",
-                    help="forward: how assertions are picked (weights from use in the database)")
-    ge.add_argument("--target", choices=("natural", "uniform", "log-uniform"), default="natural",
-                    help="target histogram of --metric over buckets 2^k..2^(k+1)-1")
-    ge.add_argument("--metric", choices=("depth", "steps", "length"), default="depth",
-                    help="what --target shapes: proof depth, logical steps or statement length")
-    ge.add_argument("--max-symbols", type=_positive, default=48,
-                    help="forward: largest statement (hypotheses + conclusion) in symbols")
-    ge.add_argument("--max-hypotheses", type=_non_negative, default=3,
-                    help="forward: most hypotheses of a theorem")
-    ge.add_argument("--proofs", type=_non_negative, default=0, metavar="N",
-                    help="extract: only from the first N proofs of the database (0: all; "
-                    "with --from, the first N from there)")
-    ge.add_argument("--from", dest="from_label", default="", metavar="LABEL",
-                    help="extract: from the first proof at or after the statement LABEL "
-                    "(e.g. ax-ext: set.mm's set theory without its logic)")
-    ge.add_argument("--to", dest="to_label", default="", metavar="LABEL",
-                    help="extract: only the proofs before the statement LABEL")
-    ge.add_argument("--exclude-split", "--split", dest="held_out", action="append",
-                    metavar="DIR|FILE",
-                    help="hold these theorems out (a `proofgen split` folder: its valid.txt "
-                    "and test.txt; or a file of labels): never cited, mined or emitted, nor "
-                    "any theorem stating one or more general than one (repeatable)")
-    ge.add_argument("--strict", action="store_true",
-                    help="with --exclude-split: hold out too the assertions whose own proofs "
-                    "cite a held-out theorem")
-    ge.add_argument("--exclude", action="append", metavar="LABELS|FILE",
-                    help="never emit these (labels or statements, comma-separated, or a file "
-                    "with one per line) and never use their proofs (repeatable)")
-    ge.add_argument("--styles", default=DEFAULT_STYLES, metavar="SPEC",
-                    help="renderings to mix: all, a list (mm,steps,hier,en,latex,mixed) or "
-                    "weights (mm=2,en=1)")
-    from .emit.records import DEFAULT_MAX_RECORD_TOKENS
-    ge.add_argument("--max-record-tokens", type=_non_negative,
-                    default=DEFAULT_MAX_RECORD_TOKENS, metavar="N",
-                    help="most tokens (cl100k_base) of a record's text; a rendering over it "
-                    "is not written and counted in the manifest's budget entry (0: no limit; "
-                    f"default {DEFAULT_MAX_RECORD_TOKENS})")
-    ge.add_argument("--inline-lemmas", action="store_true",
-                    help="mm, hier: prove the generated lemmas inline when the record stays "
-                    "within --max-record-tokens (default: state them where cited and ship "
-                    "each as its own record)")
-    ge.add_argument("--renderings", type=_positive, default=1, metavar="K",
-                    help="distinct styles each theorem is rendered in (at most the number of "
-                    "styles in --styles)")
-    ge.add_argument("--workers", type=_non_negative, default=0, metavar="N",
-                    help="processes (local executor; 0: one) or Ray actors (0: one per CPU "
-                    "of the cluster)")
-    ge.add_argument("--executor", choices=("local", "ray"), default="local",
-                    help="local processes, or actors on a Ray cluster")
-    ge.add_argument("--task-timeout", type=_non_negative, default=0, metavar="SECONDS",
-                    help="end the run (resumable) when no task finishes for this long, as "
-                    "when a worker hangs or a Ray actor is paused (0: no limit); a local "
-                    "worker process that dies is replaced either way")
-    ge.add_argument("--address", default=None,
-                    help="ray: the cluster to join (auto, ray://host:10001); default: start "
-                    "a local Ray")
-    ge.add_argument("--unit-size", type=_positive, default=1000, metavar="N",
-                    help="forward: theorems per work unit")
-    ge.add_argument("--units", type=_non_negative, default=0, metavar="K",
-                    help="extract: cut the database's proofs into K units (0: one)")
-    ge.add_argument("--partitions", type=_non_negative, default=0, metavar="P",
-                    help="hash partitions of the global dedup (0: one per 64 units)")
-    ge.add_argument("--keep-staging", action="store_true",
-                    help="keep each unit's records from before global dedup")
-    ge.set_defaults(func=cmd_generate)
+    if want("generate"):
+        ge.add_argument("--db", help="the .mm database (default: the bundled hilbert.mm)")
+        from .explore import generators
+        ge.add_argument("--generator", choices=generators.names(), default=None,
+                        help="; ".join(f"{n}: {generators.get(n).help}"
+                                       for n in generators.names()) + " (default: forward)")
+        ge.add_argument("--mix", default=None, metavar="NAME=W,...",
+                        help="several generators in one run, e.g. forward=0.5,extract=0.3,"
+                        "statement=0.2: the count split by the weights (largest remainder); "
+                        "instead of --generator")
+        ge.add_argument("--count", "-n", type=_positive, default=1000,
+                        help="distinct theorems wanted")
+        ge.add_argument("--seed", type=_seed, default=0,
+                        help="the run's seed (0 .. 2^63-1): same seed, same files")
+        ge.add_argument("--out", "-o", default="proofgen-out", help="output folder")
+        ge.add_argument("--force", action="store_true",
+                        help="replace a run already in --out (by default the same command "
+                        "resumes it, and another job is refused)")
+        ge.add_argument("--library", default=None,
+                        help="forward: what may be cited: axioms (ax-*), all (the main body: no "
+                        "mathboxes, no *OLD/*ALT/*VD/bj-*/dummylink), upto:LABEL (assertions "
+                        "before LABEL, the same left out) or labels:A,B; default: upto:ax-gen "
+                        "(propositional calculus) on a database with ax-gen, else all")
+        ge.add_argument("--include-mathboxes", action="store_true",
+                        help="--library all, axioms, upto:LABEL: also cite the database's "
+                        "mathboxes (set.mm's user sections, after its mathbox heading) and bj-* "
+                        "labels; left out by default, as are the *OLD, *ALT, *VD and dummylink "
+                        "variants")
+        ge.add_argument("--with-definitions", action="store_true",
+                        help="--library axioms: also the definitions (df-*); by default only the "
+                        "logical axioms (ax-*)")
+        ge.add_argument("--license", default="", metavar="ID",
+                        help="the licence records and the dataset card give (a Hugging Face "
+                        "licence id); default: read from the database's header (CC0: cc0-1.0), "
+                        "else unknown")
+        ge.add_argument("--plain-letters", dest="plain_letters", action="store_true",
+                        default=True,
+                        help="en, mixed: write variables as plain letters (φ, x, A), one token "
+                        "each (the default)")
+        ge.add_argument("--math-italic", dest="plain_letters", action="store_false",
+                        help="en, mixed: write variables in the database's math-italic code points "
+                        "(𝜑, 𝑥, 𝐴), as set.mm's Unicode does")
+        ge.add_argument("--allow-discouraged", action="store_true",
+                        help="also cite assertions marked '(New usage is discouraged.)' and mine "
+                        "proofs marked '(Proof modification is discouraged.)' (set.mm's *OLD, "
+                        "*ALT); left out by default")
+        ge.add_argument("--keep-instances", action="store_true",
+                        help="keep theorems that are a substitution instance of a database "
+                        "assertion whose hypotheses they include (flagged instance_of); dropped "
+                        "by default, whatever the generator (statement keeps its own, flagged)")
+        ge.add_argument("--choice", choices=("uniform", "usage", "inverse-usage"),
+                        default="uniform",
+                        help="forward: how assertions are picked (weights from use in the "
+                        "database)")
+        ge.add_argument("--target", choices=("natural", "uniform", "log-uniform"),
+                        default="natural",
+                        help="target histogram of --metric over buckets 2^k..2^(k+1)-1")
+        ge.add_argument("--metric", choices=("depth", "steps", "length"), default="depth",
+                        help="what --target shapes: proof depth, logical steps or statement length")
+        ge.add_argument("--max-symbols", type=_positive, default=48,
+                        help="forward: largest statement (hypotheses + conclusion) in symbols")
+        ge.add_argument("--max-hypotheses", type=_non_negative, default=3,
+                        help="forward: most hypotheses of a theorem")
+        ge.add_argument("--proofs", type=_non_negative, default=0, metavar="N",
+                        help="extract: only from the first N proofs of the database (0: all; "
+                        "with --from, the first N from there)")
+        ge.add_argument("--from", dest="from_label", default="", metavar="LABEL",
+                        help="extract: from the first proof at or after the statement LABEL "
+                        "(e.g. ax-ext: set.mm's set theory without its logic)")
+        ge.add_argument("--to", dest="to_label", default="", metavar="LABEL",
+                        help="extract: only the proofs before the statement LABEL")
+        ge.add_argument("--exclude-split", "--split", dest="held_out", action="append",
+                        metavar="DIR|FILE",
+                        help="hold these theorems out (a `proofgen split` folder: its valid.txt "
+                        "and test.txt; or a file of labels): never cited, mined or emitted, nor "
+                        "any theorem stating one or more general than one (repeatable)")
+        ge.add_argument("--strict", action="store_true",
+                        help="with --exclude-split: hold out too the assertions whose own proofs "
+                        "cite a held-out theorem")
+        ge.add_argument("--exclude", action="append", metavar="LABELS|FILE",
+                        help="never emit these (labels or statements, comma-separated, or a file "
+                        "with one per line) and never use their proofs (repeatable)")
+        ge.add_argument("--styles", default=DEFAULT_STYLES, metavar="SPEC",
+                        help="renderings to mix: all, a list (mm,steps,hier,en,latex,mixed) or "
+                        "weights (mm=2,en=1)")
+        from .emit.records import DEFAULT_MAX_RECORD_TOKENS
+        ge.add_argument("--max-record-tokens", type=_non_negative,
+                        default=DEFAULT_MAX_RECORD_TOKENS, metavar="N",
+                        help="most tokens (cl100k_base) of a record's text; a rendering over it "
+                        "is not written and counted in the manifest's budget entry (0: no limit; "
+                        f"default {DEFAULT_MAX_RECORD_TOKENS})")
+        ge.add_argument("--inline-lemmas", action="store_true",
+                        help="mm, hier: prove the generated lemmas inline when the record stays "
+                        "within --max-record-tokens (default: state them where cited and ship "
+                        "each as its own record)")
+        ge.add_argument("--renderings", type=_positive, default=1, metavar="K",
+                        help="distinct styles each theorem is rendered in (at most the number of "
+                        "styles in --styles)")
+        ge.add_argument("--workers", type=_non_negative, default=0, metavar="N",
+                        help="processes (local executor; 0: one) or Ray actors (0: one per CPU "
+                        "of the cluster)")
+        ge.add_argument("--executor", choices=("local", "ray"), default="local",
+                        help="local processes, or actors on a Ray cluster")
+        ge.add_argument("--task-timeout", type=_non_negative, default=0, metavar="SECONDS",
+                        help="end the run (resumable) when no task finishes for this long, as "
+                        "when a worker hangs or a Ray actor is paused (0: no limit); a local "
+                        "worker process that dies is replaced either way")
+        ge.add_argument("--address", default=None,
+                        help="ray: the cluster to join (auto, ray://host:10001); default: start "
+                        "a local Ray")
+        ge.add_argument("--unit-size", type=_positive, default=1000, metavar="N",
+                        help="forward: theorems per work unit")
+        ge.add_argument("--units", type=_non_negative, default=0, metavar="K",
+                        help="extract: cut the database's proofs into K units (0: one)")
+        ge.add_argument("--partitions", type=_non_negative, default=0, metavar="P",
+                        help="hash partitions of the global dedup (0: one per 64 units)")
+        ge.add_argument("--keep-staging", action="store_true",
+                        help="keep each unit's records from before global dedup")
+        ge.set_defaults(func=cmd_generate)
 
     ca = sub.add_parser("cat", help="stream a run's records",
                         description="Print the records of a run's shards as JSON lines "
                         "(or their text only).")
-    ca.add_argument("run_dir", help="a run folder (made by proofgen generate)")
-    ca.add_argument("--style", action="append", metavar="S", choices=STYLE_NAMES,
-                    help="only records of this style (repeatable): " + ", ".join(STYLE_NAMES))
-    ca.add_argument("--limit", type=_non_negative, default=0, metavar="N",
-                    help="stop after N records (0: all)")
-    ca.add_argument("--text", action="store_true", help="print only the text of each record")
-    ca.add_argument("--no-verify", action="store_true", help=NO_VERIFY_HELP)
-    ca.set_defaults(func=cmd_cat)
+    if want("cat"):
+        ca.add_argument("run_dir", help="a run folder (made by proofgen generate)")
+        ca.add_argument("--style", action="append", metavar="S", choices=STYLE_NAMES,
+                        help="only records of this style (repeatable): " + ", ".join(STYLE_NAMES))
+        ca.add_argument("--limit", type=_non_negative, default=0, metavar="N",
+                        help="stop after N records (0: all)")
+        ca.add_argument("--text", action="store_true", help="print only the text of each record")
+        ca.add_argument("--no-verify", action="store_true", help=NO_VERIFY_HELP)
+        ca.set_defaults(func=cmd_cat)
 
     rp = sub.add_parser("report", help="pictures and a summary of a run",
                         description="Write PNG histograms (depth, steps, statement length, "
                         "tokens per style, assertion usage) and report.md for a finished run.")
-    rp.add_argument("run_dir", help="a finished run folder")
-    rp.add_argument("-o", "--out", metavar="DIR", help="where to write (default: RUN_DIR/report)")
-    rp.add_argument("--max-records", type=_non_negative, default=200_000, metavar="N",
-                    help="records read for tokens per record (0: all)")
-    rp.add_argument("--no-verify", action="store_true", help=NO_VERIFY_HELP)
-    rp.set_defaults(func=cmd_report)
+    if want("report"):
+        rp.add_argument("run_dir", help="a finished run folder")
+        rp.add_argument("-o", "--out", metavar="DIR",
+                        help="where to write (default: RUN_DIR/report)")
+        rp.add_argument("--max-records", type=_non_negative, default=200_000, metavar="N",
+                        help="records read for tokens per record (0: all)")
+        rp.add_argument("--no-verify", action="store_true", help=NO_VERIFY_HELP)
+        rp.set_defaults(func=cmd_report)
 
     tp = sub.add_parser("templates", help="the English templates: coverage of a database",
                         description="What the English templates say of a database.")
-    tsub = tp.add_subparsers(dest="templates_command", required=True, metavar="COMMAND")
-    tc = tsub.add_parser("coverage", help="statements, syntax nodes and proof steps in words, "
-                         "checker defects, and what to write next",
-                         description="Replay the database's proofs (from --from to --to) and "
-                         "report how much of their statements and steps the English templates "
-                         "put in words, the quality checker's defects in the en and mixed "
-                         "renderings of a sample, and the untemplated syntax axioms and "
-                         "assertions weighted by use.")
-    tc.add_argument("db", help="the .mm database")
-    tc.add_argument("--from", dest="from_label", default="", metavar="LABEL",
-                    help="from this statement (default: the start; set.mm's set theory: ax-ext)")
-    tc.add_argument("--to", dest="to_label", default="", metavar="LABEL",
-                    help="up to this statement, excluded (default: the end)")
-    tc.add_argument("--sample", type=_non_negative, default=3000, metavar="N",
-                    help="proofs rendered and checked (0: all)")
-    tc.add_argument("--seed", type=_non_negative, default=1, help="which sample")
-    tc.add_argument("--top", type=_positive, default=25, metavar="K",
-                    help="untemplated syntax axioms and assertions listed")
-    tc.add_argument("--json", action="store_true", help="the figures as JSON on stdout")
-    tc.set_defaults(func=cmd_templates_coverage)
+    if want("templates"):
+        tsub = tp.add_subparsers(dest="templates_command", required=True, metavar="COMMAND")
+        tc = tsub.add_parser("coverage", help="statements, syntax nodes and proof steps in words, "
+                             "checker defects, and what to write next",
+                             description="Replay the database's proofs (from --from to --to) and "
+                             "report how much of their statements and steps the English templates "
+                             "put in words, the quality checker's defects in the en and mixed "
+                             "renderings of a sample, and the untemplated syntax axioms and "
+                             "assertions weighted by use.")
+        tc.add_argument("db", help="the .mm database")
+        tc.add_argument("--from", dest="from_label", default="", metavar="LABEL",
+                        help="from this statement (default: the start; set.mm's set theory: "
+                        "ax-ext)")
+        tc.add_argument("--to", dest="to_label", default="", metavar="LABEL",
+                        help="up to this statement, excluded (default: the end)")
+        tc.add_argument("--sample", type=_non_negative, default=3000, metavar="N",
+                        help="proofs rendered and checked (0: all)")
+        tc.add_argument("--seed", type=_non_negative, default=1, help="which sample")
+        tc.add_argument("--top", type=_positive, default=25, metavar="K",
+                        help="untemplated syntax axioms and assertions listed")
+        tc.add_argument("--json", action="store_true", help="the figures as JSON on stdout")
+        tc.set_defaults(func=cmd_templates_coverage)
 
     dd = sub.add_parser("dedup", help="merge runs without repeating a theorem",
                         description="Read finished runs (checked against their manifests) in "
@@ -1090,12 +1119,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "theorem (metadata.hash) from the first run that has it: shards and a "
                         "manifest saying what was kept of each run.  The runs must come from "
                         "one database.")
-    dd.add_argument("runs", nargs="+", metavar="RUN", help="finished run folders")
-    dd.add_argument("--output", "-o", required=True, metavar="DIR",
-                    help="the folder to write (made if missing)")
-    dd.add_argument("--force", action="store_true",
-                    help="replace the shards and manifest a previous dedup left in DIR")
-    dd.set_defaults(func=cmd_dedup)
+    if want("dedup"):
+        dd.add_argument("runs", nargs="+", metavar="RUN", help="finished run folders")
+        dd.add_argument("--output", "-o", required=True, metavar="DIR",
+                        help="the folder to write (made if missing)")
+        dd.add_argument("--force", action="store_true",
+                        help="replace the shards and manifest a previous dedup left in DIR")
+        dd.set_defaults(func=cmd_dedup)
 
     sp = sub.add_parser("split", help="hold out valid and test theorems (label lists)",
                         description="Split a database's theorems ($p statements of typecode "
@@ -1104,48 +1134,53 @@ def build_parser() -> argparse.ArgumentParser:
                         "by a keyed hash of (seed, label) and takes exact shares; "
                         "--from-labels takes a published split instead.  Generate on the "
                         "train side with `proofgen generate --exclude-split DIR`.")
-    sp.add_argument("db", help="the .mm database")
-    sp.add_argument("--valid", type=float, default=0.1, metavar="SHARE",
-                    help="share of the theorems held out for validation (default 0.1)")
-    sp.add_argument("--test", type=float, default=0.1, metavar="SHARE",
-                    help="share held out for testing (default 0.1)")
-    sp.add_argument("--seed", type=_non_negative, default=1, help="which split (default 1)")
-    sp.add_argument("--keep", action="append", metavar="LABELS|FILE",
-                    help="never hold these out (comma-separated, or a file; repeatable)")
-    sp.add_argument("--keep-statement-lemmas", action="store_true",
-                    help="never hold out the lemmas the statement generator's prover cites "
-                    "(so it can run on the train side)")
-    sp.add_argument("--from-labels", metavar="FILE",
-                    help="the test theorems of a published split (one label per line); the "
-                    "rest is train")
-    sp.add_argument("--valid-labels", metavar="FILE",
-                    help="with --from-labels: the published split's valid theorems")
-    sp.add_argument("--output", "-o", required=True, metavar="DIR",
-                    help="the folder to write (made if missing)")
-    sp.set_defaults(func=cmd_split)
+    if want("split"):
+        sp.add_argument("db", help="the .mm database")
+        sp.add_argument("--valid", type=float, default=0.1, metavar="SHARE",
+                        help="share of the theorems held out for validation (default 0.1)")
+        sp.add_argument("--test", type=float, default=0.1, metavar="SHARE",
+                        help="share held out for testing (default 0.1)")
+        sp.add_argument("--seed", type=_non_negative, default=1, help="which split (default 1)")
+        sp.add_argument("--keep", action="append", metavar="LABELS|FILE",
+                        help="never hold these out (comma-separated, or a file; repeatable)")
+        sp.add_argument("--keep-statement-lemmas", action="store_true",
+                        help="never hold out the lemmas the statement generator's prover cites "
+                        "(so it can run on the train side)")
+        sp.add_argument("--from-labels", metavar="FILE",
+                        help="the test theorems of a published split (one label per line); the "
+                        "rest is train")
+        sp.add_argument("--valid-labels", metavar="FILE",
+                        help="with --from-labels: the published split's valid theorems")
+        sp.add_argument("--output", "-o", required=True, metavar="DIR",
+                        help="the folder to write (made if missing)")
+        sp.set_defaults(func=cmd_split)
 
     ex = sub.add_parser("export-mm", help="write a run's theorems as a .mm file",
                         description="Write the database followed by a run's theorems (and the "
                         "generated lemmas they cite) as ${ $} blocks with compressed proofs.")
-    ex.add_argument("run_dir", help="a finished run folder")
-    ex.add_argument("--db", help="the database the run was made from (default: the bundled "
-                    "hilbert.mm)")
-    ex.add_argument("--output", "-o", required=True, help="the .mm file to write")
-    ex.add_argument("--no-verify", action="store_true", help=NO_VERIFY_HELP)
-    ex.set_defaults(func=cmd_export_mm)
+    if want("export-mm"):
+        ex.add_argument("run_dir", help="a finished run folder")
+        ex.add_argument("--db", help="the database the run was made from (default: the bundled "
+                        "hilbert.mm)")
+        ex.add_argument("--output", "-o", required=True, help="the .mm file to write")
+        ex.add_argument("--no-verify", action="store_true", help=NO_VERIFY_HELP)
+        ex.set_defaults(func=cmd_export_mm)
 
-    from . import fuzz
     fz = sub.add_parser("fuzz", help="fuzz the checker (and optionally another verifier)",
                         description="Generate and damage .mm files for a while; report "
                         "crashes, hangs and disagreements (between proofgen's two engines, "
                         "and with --against another verifier) with minimised reproducers.")
-    fuzz.add_arguments(fz)
-    fz.set_defaults(func=fuzz.run)
+    if want("fuzz"):
+        from . import fuzz
+        fuzz.add_arguments(fz)
+        fz.set_defaults(func=fuzz.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    args = build_parser(command).parse_args(argv)
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -15,7 +15,6 @@ cite, `statements` yields `model.Statement`s.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import time
@@ -223,7 +222,11 @@ class Database:
         budget = self.limits.max_work
         db = self._db
         db.set_work_budget(budget)
-        if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        parallel = jobs > 1 and len(chunks) > 1
+        if parallel:
+            import multiprocessing      # here only: a serial check need not pay its import
+            parallel = "fork" in multiprocessing.get_all_start_methods()
+        if parallel:
             # Workers inherit the read database by fork: nothing is pickled
             # but the chunk bounds and the (rare) diagnostics.  Each worker
             # spends at most the whole work budget; the chunks are then
