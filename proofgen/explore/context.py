@@ -88,6 +88,7 @@ class Context:
     hypothesis_texts: dict = field(default_factory=dict, repr=False, compare=False)
     #: deep's tautology test: rule id -> connective
     deep_connectives: Optional[dict] = field(default=None, repr=False, compare=False)
+    degenerate_judge: object = field(default=None, repr=False, compare=False)  # degenerate.Judge
     #: run.documents.normal_proof: tree -> (syntax proof text, size); label -> frame kinds
     rpn_terms: dict = field(default_factory=dict, repr=False, compare=False)
     rpn_frames: dict = field(default_factory=dict, repr=False, compare=False)

@@ -25,6 +25,7 @@ from typing import Optional
 
 from ..syntax.types import Term
 from .context import Assertion, Context, canonical_statement, statement_hash
+from .degenerate import DROP, Judge
 from .theorem import (Step, Theorem, as_assertion, detached_hypotheses, disjoint_needed,
                       theorem_label)
 
@@ -70,6 +71,10 @@ class Forward:
     temps: dict[int, list[int]] = field(default_factory=dict)
     generated: dict[str, Assertion] = field(default_factory=dict)
     next_position: int = 10 ** 9
+    #: degenerate statements (degenerate.py): the reasons dropped, and what
+    #: was found per reason (a dropped fact never joins the pool)
+    drop_degenerate: frozenset = field(default_factory=lambda: DROP)
+    degenerate: Counter = field(default_factory=Counter)
 
     @classmethod
     def start(cls, ctx: Context, config: ForwardConfig, seed: int, unit: int = 0) -> "Forward":
@@ -228,9 +233,14 @@ class Forward:
         if disjoint is None:
             return None
         self.seen.add(key)
+        why = Judge.of(ctx).reason(chyps, cconcl, disjoint)
+        if why is not None:
+            self.degenerate[why] += 1
+            if why in self.drop_degenerate:
+                return None
         thm = Theorem(rule.typecode, tuple(chyps), cconcl, tuple(steps), disjoint, depth,
                       "forward", label=theorem_label(ctx, key, chyps, cconcl, disjoint), hash=key,
-                      restates=ctx.known.get(key))
+                      restates=ctx.known.get(key), meta={"degenerate": why})
         a = as_assertion(ctx, thm, self.next_position)
         self.next_position += 1
         self.generated[thm.label] = a

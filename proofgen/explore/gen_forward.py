@@ -3,6 +3,7 @@
 later theorems cite earlier ones as lemmas."""
 from __future__ import annotations
 
+from .degenerate import drops
 from .generators import Counted, Request, library_labels, register
 
 
@@ -20,6 +21,7 @@ class ForwardGenerator(Counted):
         if config.target != "natural" and config.metric == "depth" and not fcfg.deep_bias:
             fcfg = ForwardConfig(**{**fcfg.__dict__, "deep_bias": 0.5})
         fw = Forward.start(req.ctx, fcfg, config.seed, config.unit)
+        fw.drop_degenerate = drops(config)
         limit = config.max_attempts or 400 * want
         pool: list = []
         lemmas: dict = {}
@@ -44,6 +46,8 @@ class ForwardGenerator(Counted):
         stats.attempts = fw.attempts
         # attempts that gave nothing: no unifier, a filter, or already seen
         stats.set("no_result", fw.attempts - stats.candidates)
+        for why, n in sorted(fw.degenerate.items()):
+            stats.add("degenerate_" + why, n)
         return pool, lemmas
 
 

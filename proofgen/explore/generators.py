@@ -114,10 +114,31 @@ class Request:
         """The verified `theorems` a run may emit: with held-out theorems,
         those that neither cite nor state one, nor stand on a lemma (in
         `lemmas`) that does; and not an instance of a database assertion
-        (`novel`).  What is dropped is counted by reason."""
+        (`novel`), nor degenerate (`sound`).  What is dropped is counted by
+        reason."""
         if self.held is not None:
             theorems = self.held.clean(theorems, lemmas or {}, self.stats, self.verdicts)
-        return self.novel(theorems)
+        return self.sound(self.novel(theorems))
+
+    def sound(self, theorems: list) -> list:
+        """`theorems` without the degenerate ones (degenerate.py: a closed
+        hypothesis the database does not prove, inconsistent hypotheses, a
+        tautology with hypotheses, a vacuous quantifier), each judged once
+        (`meta["degenerate"]`, unless its generator did), counted per reason
+        as `degenerate_<reason>` and dropped if the run drops that reason."""
+        todo = [t for t in theorems if "degenerate" not in t.meta]
+        if not todo:
+            return theorems
+        from .degenerate import Judge, drops
+        judge, drop = Judge.of(self.ctx), drops(self.config)
+        dropped = set()
+        for t in todo:
+            why = t.meta["degenerate"] = judge.reason(t.hypotheses, t.conclusion, t.disjoint)
+            if why is not None:
+                self.stats.add("degenerate_" + why)
+                if why in drop:
+                    dropped.add(id(t))
+        return [t for t in theorems if id(t) not in dropped] if dropped else theorems
 
     def novel(self, theorems: list) -> list:
         """`theorems` with each one its generator did not judge (no

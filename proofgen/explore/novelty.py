@@ -1,4 +1,4 @@
-"""Novelty beyond renaming: is a theorem a substitution instance of a
+r"""Novelty beyond renaming: is a theorem a substitution instance of a
 database assertion whose hypotheses it includes?
 
 A theorem (hypotheses H, conclusion C) is an *instance of* assertion A
