@@ -11,6 +11,7 @@ import statistics
 import subprocess
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import metamath_available
 from proofgen.cli import main
@@ -233,6 +234,65 @@ def test_tautology_engines_agree():
     got = [(py._tautology(t), cy._tautology(t)) for t in terms]
     assert all(x == y for x, y in got)
     assert any(x for x, _ in got) and not all(x for x, _ in got)
+
+
+_HILBERT = {}
+
+
+def _hilbert_formulas():
+    """(context, connectives rule ids, wff variables) of the bundled calculus."""
+    if not _HILBERT:
+        ctx, _ = _library(bundled_database())
+        g = ctx.syn.grammar
+        wff = g.rules[ctx.syntax_rules["wn"]].type
+        _HILBERT["v"] = (ctx, ctx.syntax_rules["wn"], ctx.syntax_rules["wi"],
+                         sorted(v for v in ctx.float_label if g.variables[-1 - v].type == wff))
+    return _HILBERT["v"]
+
+
+@st.composite
+def _formula(draw, atoms):
+    """A formula over `-.`, `->` and up to `atoms` wff variables, in prefix form."""
+    ctx, wn, wi, wffs = _hilbert_formulas()
+    use = wffs[:atoms]
+
+    def grow(depth):
+        k = draw(st.integers(0, 2 if depth < 6 else 0))
+        if k == 0:
+            return (draw(st.sampled_from(use)),)
+        if k == 1:
+            return (wn,) + grow(depth + 1)
+        return (wi,) + grow(depth + 1) + grow(depth + 1)
+
+    return grow(0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 12).flatmap(_formula))
+def test_tautology_engines_agree_on_random_formulas(term):
+    # up to 6 atoms the C test works in one machine word, past that on big masks
+    from proofgen.explore import _deep
+    from proofgen.explore.deep import _tautology_reference
+    ctx, wn, wi, _ = _hilbert_formulas()
+    ops = {wn: "wn", wi: "wi"}
+    assert _deep.tautology(ctx, ops, term) == _tautology_reference(ctx, ops, term)
+
+
+def test_tautology_engines_agree_on_pinned_formulas():
+    from proofgen.explore import _deep
+    from proofgen.explore.deep import _tautology_reference
+    ctx, wn, wi, v = _hilbert_formulas()
+    ops = {wn: "wn", wi: "wi"}
+    imp = lambda a, b: (wi,) + a + b      # noqa: E731
+    # ph -> ph, over 1 and over 7 atoms (the big-mask path), and a non-tautology
+    cases = [(imp((v[0],), (v[0],)), True),
+             (imp((v[6],), imp((v[5],), imp((v[4],), imp((v[3],), imp((v[2],), imp((v[1],),
+              imp((v[0],), (v[6],)))))))), True),
+             (imp((v[0],), (v[1],)), False),
+             ((wn,) + imp((v[0],), (v[0],)), False)]
+    for term, taut in cases:
+        assert _deep.tautology(ctx, ops, term) is taut
+        assert _tautology_reference(ctx, ops, term) is taut
 
 
 # -- novelty: instances of database assertions -------------------------------------

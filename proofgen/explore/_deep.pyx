@@ -11,7 +11,7 @@ with the goal on a constant (a necessary condition for unifying, checked
 without building anything) is not handed to `unify`.
 """
 from libc.math cimport log
-from libc.stdint cimport int32_t
+from libc.stdint cimport int32_t, uint64_t
 from libc.stdlib cimport malloc, realloc, free
 from cpython.tuple cimport PyTuple_GET_SIZE, PyTuple_GET_ITEM
 from cpython.list cimport PyList_GET_SIZE, PyList_GET_ITEM
@@ -292,6 +292,13 @@ def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
     cdef list var_hyp = dp.var_hyp
     cdef tuple term, entry
     cdef set hyps, stp
+    cdef bint prune = cfg.prune_tautologies
+    cdef Py_ssize_t pruned = 0
+    cdef dict ops = None
+    if prune:
+        if dp.ctx.deep_connectives is None:
+            dp._tautology(terms[0])         # (finds the connectives)
+        ops = _ops(dp.ctx.deep_connectives)
     Fact = type(facts[0])
     try:
         for _ in range(steps):
@@ -349,6 +356,9 @@ def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
                     stp.add(("l", p[1], p[2]))
             if len(hyps) > max_hypotheses:
                 continue
+            if prune and _tautology(r.tb, ops, term):
+                pruned += 1
+                continue
             used[label] = used.get(label, 0) + 1
             in_round[label] = in_round.get(label, 0) + 1
             used_total += 1
@@ -371,6 +381,7 @@ def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
     finally:
         dp.attempts += attempts
         dp.used_total = used_total
+        dp.pruned += pruned
 
 
 cdef object _apply(_Round r, rule, Py_ssize_t slot, Py_ssize_t driver, label):
@@ -541,16 +552,80 @@ cdef object _eval(_Tables tb, tuple t, Py_ssize_t* pos, dict ops, dict masks, ob
     return m
 
 
+#: atom k's column of the truth table of 6 atoms: bit r set where row r has bit k set
+cdef uint64_t[6] _WORD
+_WORD[0] = 0xAAAAAAAAAAAAAAAA
+_WORD[1] = 0xCCCCCCCCCCCCCCCC
+_WORD[2] = 0xF0F0F0F0F0F0F0F0
+_WORD[3] = 0xFF00FF00FF00FF00
+_WORD[4] = 0xFFFF0000FFFF0000
+_WORD[5] = 0xFFFFFFFF00000000
+
+
+cdef uint64_t _eval64(_Tables tb, tuple t, Py_ssize_t* pos, dict ops, dict atoms,
+                      uint64_t* words, uint64_t full) except? 0:
+    """`_eval` over at most 6 atoms, each a word of `words` (by its index in `atoms`)."""
+    cdef long node = _at(t, pos[0])
+    cdef Py_ssize_t end
+    cdef int op
+    cdef uint64_t a, b, c
+    if node >= 0 and node in ops:
+        op = ops[node]
+        pos[0] += 1
+        if op == 10:
+            return full
+        if op == 11:
+            return 0
+        a = _eval64(tb, t, pos, ops, atoms, words, full)
+        if op == 1:
+            return full & ~a
+        b = _eval64(tb, t, pos, ops, atoms, words, full)
+        if op == 2:
+            return full & (~a | b)
+        if op == 3:
+            return a & b
+        if op == 4:
+            return a | b
+        if op == 5:
+            return full & ~(a ^ b)
+        if op == 6:
+            return full & ~(a & b)
+        if op == 7:
+            return a ^ b
+        c = _eval64(tb, t, pos, ops, atoms, words, full)
+        if op == 8:
+            return a & b & c
+        return a | b | c
+    end = tb.skip(t, pos[0])
+    a = words[<Py_ssize_t> atoms[t[pos[0]:end]]]
+    pos[0] = end
+    return a
+
+
 def tautology(ctx, dict connectives, tuple term):
     """`deep._tautology_reference(ctx, connectives, term)` (`connectives`:
     rule id -> its label, for the connectives `deep._TRUTH` knows)."""
-    cdef _Tables tb = _tables(ctx.syn.grammar)
-    cdef dict ops = {r: _OPS[lab] for r, lab in connectives.items()}
+    return _tautology(_tables(ctx.syn.grammar), _ops(connectives), term)
+
+
+cdef dict _ops(dict connectives):
+    return {r: _OPS[lab] for r, lab in connectives.items()}
+
+
+cdef bint _tautology(_Tables tb, dict ops, tuple term) except -1:
     cdef dict atoms = {}
     _atoms(tb, term, 0, ops, atoms)
     cdef Py_ssize_t n = len(atoms), pos = 0
+    cdef uint64_t[6] small
+    cdef uint64_t full64
     if n > 12:
         return False
+    if n <= 6:
+        # at most 64 assignments: one machine word per atom
+        full64 = (<uint64_t> 1 << (1 << n)) - 1 if n < 6 else <uint64_t> 0xFFFFFFFFFFFFFFFF
+        for k in range(n):
+            small[k] = _WORD[k] & full64
+        return _eval64(tb, term, &pos, ops, atoms, small, full64) == full64
     rows = 1 << n
     full = (1 << rows) - 1
     cdef dict masks = {}

@@ -71,8 +71,8 @@ class DeepConfig:
     library: str = "default"        # labels, as `ForwardConfig.library`
     max_symbols: int = 48
     max_hypotheses: int = 3
-    steps: int = 3000               # rule applications tried per round
-    pool: int = 600                 # derived facts per round at most
+    steps: int = 8000               # rule applications tried per round
+    pool: int = 1600                # derived facts per round at most
     emit: int = 150                 # theorems emitted per round at most
     min_depth: int = 8              # shallower facts are not emitted
     candidates: int = 2             # library assertions tried per open hypothesis
@@ -87,6 +87,8 @@ class DeepConfig:
     per_round: int = 3              # applications of one rule per round at most
                                     # (more when the library has few rules)
     drop_tautologies: bool = True   # not emitted: true without their hypotheses
+    prune_tautologies: bool = True  # nor kept in the round's pool: what stands on a
+                                    # tautology is mostly another one (a wasted chain)
     drop_unneeded: bool = True      # not emitted: follows propositionally without one
                                     # of its hypotheses (`Deep._unneeded`)
     spare_variables: int = 2        # declared variables per premise type added to a
@@ -205,6 +207,7 @@ class Deep:
     excluded: set = field(default_factory=set)
     typecode: str = "|-"
     tautologies: int = 0        # facts not emitted: true without their hypotheses
+    pruned: int = 0             # derived tautologies not kept in a round's pool
     unneeded: int = 0           # facts not emitted: a hypothesis is not needed
     used: dict = field(default_factory=dict)    # label -> applications in this unit
     used_total: int = 0                         # the sum of `used`
@@ -354,6 +357,9 @@ class Deep:
                 else:
                     steps.add(("l", p[1], p[2]))
             if len(hyps) > cfg.max_hypotheses:
+                continue
+            if cfg.prune_tautologies and self._tautology(term):
+                self.pruned += 1
                 continue
             used[label] = used.get(label, 0) + 1
             in_round[label] = in_round.get(label, 0) + 1

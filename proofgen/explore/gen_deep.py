@@ -54,6 +54,7 @@ class DeepGenerator(Counted):
         stats.attempts = dp.attempts
         stats.set("rounds", dp.rounds)
         stats.set("tautologies", dp.tautologies)  # facts not emitted: true without hypotheses
+        stats.set("pruned", dp.pruned)     # derived tautologies not kept in a round's pool
         stats.set("unneeded", dp.unneeded)       # not emitted: a hypothesis is not needed
         stats.set("instances", dp.instances)   # instances of a database assertion (novelty.py)
         stats.set("concentrated", dp.concentrated)  # over `max_cited_share`
