@@ -93,6 +93,8 @@ class DeepConfig:
                                     # of its hypotheses (`Deep._unneeded`)
     spare_variables: int = 2        # declared variables per premise type added to a
                                     # round's (rigid) variables, to fill what rules leave free
+    spare_all_types: bool = False   # of every declared type, not only the premises': a
+                                    # rule bringing in a class or setvar then applies
     drop_dressed: bool = True       # nor, if it has a non-propositional atom, from all
                                     # of them: propositional logic dressed in set theory
     size_weight: float = 0.5        # emit by flattened steps / symbols ** size_weight
@@ -280,7 +282,8 @@ class Deep:
             # what a rule leaves free is filled from these too, so a
             # conclusion is not `{ A , { A , A } }` for want of variables
             declared = self._declared()
-            for ty, vs in list(by_type.items()):
+            for ty in (list(declared) if self.config.spare_all_types else list(by_type)):
+                vs = by_type.setdefault(ty, [])
                 spare = [v for v in declared.get(ty, ()) if v not in rigid]
                 spare = spare[:self.config.spare_variables]
                 vs.extend(spare)
