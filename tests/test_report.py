@@ -61,6 +61,28 @@ def test_report_figures_come_from_the_shipped_theorems_and_records(run):
     assert collect(run, max_records=50)["records_read"] == 50
 
 
+def test_report_states_token_outliers_and_redundancy_per_style(run, tmp_path):
+    import zstandard
+    texts, largest = {}, {}
+    manifest = json.load(open(os.path.join(run, "manifest.json")))
+    for entry in manifest["shards"]:
+        for rec in read_shard(os.path.join(run, entry["path"])):
+            m = rec["metadata"]
+            texts.setdefault(m["style"], []).append(rec["text"])
+            if m["tokens"] > largest.get(m["style"], (-1,))[0]:
+                largest[m["style"]] = (m["tokens"], rec["id"])
+    data = collect(run)
+    assert data["largest"] == largest
+    md = open(write_report(run, str(tmp_path / "rep"))).read()
+    for style, parts in texts.items():
+        raw = "".join(parts).encode()      # the whole run is under the sample size
+        ratio = len(raw) / len(zstandard.ZstdCompressor(level=19).compress(raw))
+        assert abs(data["zstd"][style] - ratio) < 1e-9
+        tokens, rid = largest[style]
+        # nothing is over the default budget of 8,192 tokens in this run
+        assert f"| {style} |" in md and f"{tokens:,} (`{rid}`) | 0 | {ratio:.1f}x |" in md
+
+
 def test_report_errors_are_clear(run, tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 1
     assert "not a finished run" in capsys.readouterr().err

@@ -54,10 +54,20 @@ def figures(manifest: dict, theorem_rows: Iterable[dict], records: Iterable[dict
         if progress and len(depth) % 10_000 == 0:
             progress(f"{len(depth):,} theorems read")
     per_record: dict[str, list[int]] = {}
+    largest: dict[str, tuple] = {}      # style -> (tokens, record id)
+    texts: dict[str, list] = {}         # style -> its texts' bytes, up to ZSTD_SAMPLE
+    sampled: dict[str, int] = {}
     read = 0
     for rec in records:
         meta = rec["metadata"]
-        per_record.setdefault(meta["style"], []).append(meta["tokens"])
+        style, tokens = meta["style"], meta["tokens"]
+        per_record.setdefault(style, []).append(tokens)
+        if tokens > largest.get(style, (-1,))[0]:
+            largest[style] = (tokens, rec.get("id", ""))
+        if sampled.get(style, 0) < ZSTD_SAMPLE:
+            raw = rec.get("text", "").encode()
+            texts.setdefault(style, []).append(raw)
+            sampled[style] = sampled.get(style, 0) + len(raw)
         read += 1
         if progress and read % 50_000 == 0:
             progress(f"{read:,} records read")
@@ -66,9 +76,23 @@ def figures(manifest: dict, theorem_rows: Iterable[dict], records: Iterable[dict
             "length": np.array(length, dtype=np.int64),
             "flattened": np.array(flat, dtype=np.int64), "used": used,
             "generated_used": generated_used, "per_record": per_record,
-            "records_read": read,
+            "records_read": read, "largest": largest,
+            "zstd": {st: zstd_ratio(b"".join(parts)) for st, parts in texts.items()},
             "by_generator": {n: {k: np.array(v, dtype=np.int64) for k, v in d.items()}
                              for n, d in by_gen.items()}}
+
+
+#: bytes of each style's texts (the first records read) the zstd ratio is taken over
+ZSTD_SAMPLE = 4 << 20
+
+
+def zstd_ratio(raw: bytes) -> float:
+    """Bytes over zstd-compressed bytes (level 19, one stream): how much of a
+    style's text repeats itself (set.mm's own source gives about 3.4)."""
+    import zstandard
+    if not raw:
+        return 0.0
+    return len(raw) / max(1, len(zstandard.ZstdCompressor(level=19).compress(raw)))
 
 
 def _bins(values: np.ndarray):
@@ -168,6 +192,27 @@ def _quality(q: Optional[dict], counts: Optional[dict] = None) -> list[str]:
          if dropped else [])
 
 
+def _redundancy(data: dict, budget: int) -> list[str]:
+    """Per style: token outliers (p99, the largest record and its id, how
+    many records are over the run's token budget) and the zstd ratio of
+    its texts (high: the records repeat one another)."""
+    per = data["per_record"]
+    if not per:
+        return []
+    lines = ["", "| style | tokens p99 | largest record (tokens, id) | over the budget | "
+             "zstd ratio of its texts |", "|---|---:|---|---:|---:|"]
+    for style in sorted(per):
+        values = np.array(per[style], dtype=np.int64)
+        tokens, rid = data["largest"].get(style, (0, ""))
+        over = int((values > budget).sum()) if budget else 0
+        ratio = data["zstd"].get(style, 0.0)
+        lines.append(f"| {style} | {np.percentile(values, 99):g} | {tokens:,} (`{rid}`) | "
+                     f"{over:,} | {ratio:.1f}x |")
+    lines += ["", f"zstd at level 19 over each style's first {ZSTD_SAMPLE >> 20} MiB of text "
+              "read (set.mm's own source: about 3.4x)."]
+    return lines
+
+
 def _by_generator(m: dict, by: dict) -> list[str]:
     """A mixed run (run/mix.py): each generator's share, what it shipped and
     its distributions, side by side (min / median / p90 / p99 / max)."""
@@ -246,6 +291,7 @@ def draw(data: dict, out: str, name: str) -> str:
         per = data["per_record"].get(s)
         med = f"{np.median(per):g}" if per else "–"
         lines.append(f"| {s} | {m.get('records_by_style', {}).get(s, 0):,} | {n:,} | {med} |")
+    lines += _redundancy(data, (m.get("budget") or {}).get("max_record_tokens", 0))
     if data["records_read"] < m.get("records", 0):
         lines += ["", f"Tokens per record from the first {data['records_read']:,} records; "
                   "totals from the manifest."]
