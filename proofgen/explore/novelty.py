@@ -57,6 +57,18 @@ def unfold(rewrite: dict, term: Term) -> Term:
     return tuple(out)
 _LEAF = -10 ** 9    # the key under which a node lists the assertions ending there
 
+#: constants of a hypothesis's prefix `InstanceIndex` compares at most
+LEAD = 3
+
+
+def _lead(term: Term) -> Term:
+    """The constants `term` starts with (up to its first variable, at most
+    LEAD): a term matching `term` as a pattern starts with the same."""
+    k = 0
+    while k < len(term) and k < LEAD and term[k] >= 0:
+        k += 1
+    return term[:k]
+
 
 class InstanceIndex:
     def __init__(self, ctx, typecode: str = "|-"):
@@ -80,9 +92,9 @@ class InstanceIndex:
             for n in concl:
                 node = node.setdefault(_STAR if n < 0 else n, {})
             hyps = [unfold(rw, h) for h in a.essentials]
-            # with the leading constants of its hypotheses: a theorem
+            # with the constant prefixes of its hypotheses: a theorem
             # lacking one of them among its own hypotheses' cannot qualify
-            heads = frozenset(h[0] for h in hyps if h[0] >= 0)
+            heads = frozenset(_lead(h) for h in hyps if h[0] >= 0)
             node.setdefault(_LEAF, []).append((a, heads, concl, hyps))
             self.size += 1
 
@@ -96,8 +108,8 @@ class InstanceIndex:
         return got
 
     def candidates(self, conclusion: Term, hypotheses: int = 10 ** 9) -> list:
-        """(assertion, leading constants of its hypotheses, its conclusion
-        and hypotheses unfolded) for the assertions with at most
+        """(assertion, constant prefixes of its hypotheses (`_lead`), its
+        conclusion and hypotheses unfolded) for the assertions with at most
         `hypotheses` hypotheses whose conclusion may have `conclusion`
         (unfolded) as an instance: the same constants wherever theirs has
         one."""
@@ -141,7 +153,7 @@ class InstanceIndex:
         rw = self.rewrite
         hyps = [unfold(rw, h) for h in hypotheses]
         conclusion = unfold(rw, conclusion)
-        have = {h[0] for h in hyps}
+        have = {h[:k] for h in hyps for k in range(1, len(_lead(h)) + 1)}
         best = None
         for a, heads, concl, needed in self.candidates(conclusion, len(hyps)):
             if (best is not None and a.position >= best.position) or not heads <= have:
