@@ -473,3 +473,39 @@ def test_generators_that_freeze_leave_no_cyclic_garbage(generator):
         if enabled:
             gc.enable()
     assert found == 0, kinds
+
+
+def _shape_case(db_path):
+    from proofgen.explore.deep import Deep, DeepConfig
+    ctx, lib = _library(db_path)
+    dp = Deep.start(ctx, DeepConfig(), lib, 1)
+    terms = [a.conclusion for a in ctx.assertions.values() if a.typecode == dp.typecode]
+    terms += [h for a in ctx.assertions.values() for h in a.essentials]
+    return ctx, dp, terms
+
+
+@pytest.mark.parametrize("db_path", [bundled_database(),
+                                     pytest.param(SET_MM, marks=needs_set_mm)])
+def test_shape_index_finds_every_rule_whose_hypothesis_matches(db_path):
+    """Retrieval is complete (every rule hypothesis that matches a term is
+    in one of its lists, once), nearly exact, and the same in both engines."""
+    from proofgen.explore import _deep
+    from proofgen.explore.deep import _shapes
+    ctx, dp, terms = _shape_case(db_path)
+    g, kit = ctx.syn.grammar, ctx.kit
+    terms = terms[::max(1, len(terms) // 400)]
+    rules = [(a, k) for a in dp.rules for k, h in enumerate(a.essentials) if h[0] >= 0]
+    found = 0
+    for t in terms:
+        lists = _shapes(g, dp.by_shape, t)
+        assert [list(map(id, x)) for x in lists] == \
+            [list(map(id, x)) for x in _deep.shapes(g, dp.by_shape, t)]
+        got = [(a.label, k) for x in lists for a, k, _ in x]
+        assert len(got) == len(set(got))
+        want = {(a.label, k) for a, k in rules if kit.match(a.essentials[k], t) is not None}
+        assert want <= set(got)
+        for lab, k in set(got) - want:      # only a variable used twice can fail
+            h = [v for v in ctx.assertions[lab].essentials[k] if v < 0]
+            assert len(h) > len(set(h)), (lab, k)
+        found += len(want)
+    assert found > len(terms)

@@ -197,6 +197,39 @@ cdef list _keyed(dict index, tuple term):
     return out
 
 
+cdef int _walk_shapes(_Tables tb, dict node, tuple term, Py_ssize_t pos,
+                      list out) except -1:
+    cdef Py_ssize_t n = PyTuple_GET_SIZE(term)
+    cdef long x
+    cdef PyObject* child
+    if pos == n:
+        child = PyDict_GetItem(node, None)
+        if child != NULL and PyList_GET_SIZE(<list> <object> child):
+            out.append(<object> child)
+        return 0
+    x = _at(term, pos)
+    child = PyDict_GetItem(node, -1 - tb.type_of(x))
+    if child != NULL:
+        _walk_shapes(tb, <dict> <object> child, term, tb.skip(term, pos), out)
+    if x >= 0:
+        child = PyDict_GetItem(node, <object> PyTuple_GET_ITEM(term, pos))
+        if child != NULL:
+            _walk_shapes(tb, <dict> <object> child, term, pos + 1, out)
+    return 0
+
+
+cdef list _shapes(_Tables tb, dict root, tuple term):
+    """`deep._shapes`."""
+    cdef list out = []
+    _walk_shapes(tb, root, term, 0, out)
+    return out
+
+
+def shapes(g, dict root, tuple term):
+    """`deep._shapes(g, root, term)`."""
+    return _shapes(_tables(g), root, term)
+
+
 cdef inline bint _bound_in(tuple v, dict s):
     """Whether `v` has a variable `s` binds to something other than itself."""
     cdef Py_ssize_t i, n = PyTuple_GET_SIZE(v)
@@ -288,7 +321,7 @@ def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
     cdef list levels, opts
     cdef tuple p
     cdef object wide
-    cdef dict by_hyp_head = dp.by_hyp_head
+    cdef dict by_shape = dp.by_shape
     cdef list var_hyp = dp.var_hyp
     cdef tuple term, entry
     cdef set hyps, stp
@@ -312,7 +345,7 @@ def saturate(dp, list facts, dict index, dict by_head, set rigid, dict by_type):
                 i = _pick(rnd, n)
             levels = keyed.get(i)
             if levels is None:
-                levels = keyed[i] = _keyed(by_hyp_head, <tuple> PyList_GET_ITEM(terms, i))
+                levels = keyed[i] = _shapes(r.tb, by_shape, <tuple> PyList_GET_ITEM(terms, i))
             if rnd() < var_rate or not levels:
                 wide = keyed_var.get(i)
                 if wide is None:

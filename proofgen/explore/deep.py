@@ -71,8 +71,8 @@ class DeepConfig:
     library: str = "default"        # labels, as `ForwardConfig.library`
     max_symbols: int = 48
     max_hypotheses: int = 3
-    steps: int = 8000               # rule applications tried per round
-    pool: int = 1600                # derived facts per round at most
+    steps: int = 3000               # rule applications tried per round
+    pool: int = 600                 # derived facts per round at most
     emit: int = 150                 # theorems emitted per round at most
     min_depth: int = 8              # shallower facts are not emitted
     candidates: int = 2             # library assertions tried per open hypothesis
@@ -127,6 +127,52 @@ def _keyed(index: dict, term: Term) -> list:
     return out
 
 
+#: the key under which a shape-index node keeps the rules whose hypothesis
+#: ends there (symbols are rule ids >= 0, a variable of type T is -1 - T)
+END = None
+
+
+def _shape_add(g, root: dict, pattern: Term, entry: tuple) -> None:
+    """File `entry` in the shape index `root` under `pattern`'s shape: its
+    symbols in prefix order, each variable only as its type (a wildcard for
+    one subterm of that type)."""
+    node = root
+    for n in pattern:
+        key = n if n >= 0 else -1 - g.variables[-1 - n].type
+        node = node.setdefault(key, {})
+    node.setdefault(END, []).append(entry)
+
+
+def _shapes(g, root: dict, term: Term) -> list:
+    """The lists of the shape index `root` whose shape `term` has: the rules
+    that may take `term` as that hypothesis (a pattern using one variable
+    twice may still not match).  Depth first, the wildcard before the
+    symbol; `_deep.shapes` is the same in C."""
+    from ..syntax.terms import skip
+    out: list = []
+    n = len(term)
+
+    def walk(node: dict, pos: int) -> None:
+        if pos == n:
+            got = node.get(END)
+            if got:
+                out.append(got)
+            return
+        x = term[pos]
+        ty = g.rules[x].type if x >= 0 else g.variables[-1 - x].type
+        child = node.get(-1 - ty)
+        if child is not None:
+            walk(child, skip(g, term, pos))
+        if x >= 0:
+            child = node.get(x)
+            if child is not None:
+                walk(child, pos + 1)
+
+    walk(root, 0)
+    walk = None     # noqa: F841 (a recursive closure: a cycle otherwise)
+    return out
+
+
 def _prefix(t: Term) -> Term:
     k = 0
     while k < len(t) and k < PREFIX and t[k] >= 0:
@@ -151,7 +197,7 @@ _LIBRARIES: dict = {}
 
 
 def _library(ctx: Context, labels: list[str], config: DeepConfig) -> tuple:
-    """(typecode, rules, seeds, by_hyp_head, var_hyp, axioms_by_head) of a
+    """(typecode, rules, seeds, by_shape, var_hyp, axioms_by_head) of a
     library: made once per process for each (context, labels, limits) and
     shared by the units (nothing changes them)."""
     key = (id(ctx), tuple(labels), config.max_hypotheses, config.max_rule_hypotheses)
@@ -161,7 +207,8 @@ def _library(ctx: Context, labels: list[str], config: DeepConfig) -> tuple:
     tcs = [ctx.assertions[x].typecode for x in labels]
     typecode = "|-" if "|-" in tcs else max(set(tcs), key=tcs.count)
     rules, seeds, var_hyp = [], [], []
-    by_hyp_head: dict = {}
+    by_shape: dict = {}
+    g = ctx.syn.grammar
     axioms_by_head: dict = {}
     for lab in labels:
         a = ctx.assertions[lab]
@@ -177,10 +224,10 @@ def _library(ctx: Context, labels: list[str], config: DeepConfig) -> tuple:
                 if h[0] < 0:
                     var_hyp.append((a, k, a.label))
                 else:
-                    by_hyp_head.setdefault(_prefix(h), []).append((a, k, a.label))
+                    _shape_add(g, by_shape, h, (a, k, a.label))
         elif a.conclusion and a.conclusion[0] >= 0:
             axioms_by_head.setdefault(_prefix(a.conclusion), []).append(a)
-    out = (typecode, rules, seeds, by_hyp_head, var_hyp, axioms_by_head)
+    out = (typecode, rules, seeds, by_shape, var_hyp, axioms_by_head)
     if len(_LIBRARIES) > 8:
         _LIBRARIES.clear()
     _LIBRARIES[key] = (ctx, out)
@@ -194,10 +241,12 @@ class Deep:
     rng: random.Random
     rules: list = field(default_factory=list)            # assertions with $e
     seeds: list = field(default_factory=list)            # assertions with 1..max $e
-    #: constant prefix (up to the first variable, at most PREFIX symbols) of
+    #: shape index (`_shape_add`) of the rules' constant-headed hypotheses
+    #: -> [(rule, slot, rule's label)]; constant prefix (up to the first
+    #: variable, at most PREFIX symbols) of
     #: a rule's hypothesis -> [(rule, slot, rule's label)]; of a hypothesis-free
     #: assertion's conclusion -> [assertion]
-    by_hyp_head: dict = field(default_factory=dict)
+    by_shape: dict = field(default_factory=dict)
     var_hyp: list = field(default_factory=list)          # [(rule, slot, label)] var-headed hyp
     axioms_by_head: dict = field(default_factory=dict)
     seen: set = field(default_factory=set)
@@ -230,7 +279,7 @@ class Deep:
         d = cls(ctx, config, random.Random(f"deep:{seed}:{unit}"))
         d.excluded = set(excluded_hashes)
         lib = _library(ctx, labels, config)
-        d.typecode, d.rules, d.seeds, d.by_hyp_head, d.var_hyp, d.axioms_by_head = lib
+        d.typecode, d.rules, d.seeds, d.by_shape, d.var_hyp, d.axioms_by_head = lib
         # every database assertion is known already (`Context.known`: the
         # same canonical hash), not only the library's
         d.seen = set(ctx.known)
@@ -240,8 +289,6 @@ class Deep:
             from .novelty import InstanceIndex
             d.novelty = InstanceIndex.of(ctx, d.typecode)
         return d
-
-    _keyed_levels = staticmethod(_keyed)
 
     # -- helpers ------------------------------------------------------------
     def _temp(self, type_: int, k: int) -> int:
@@ -321,11 +368,11 @@ class Deep:
             else:
                 i = int(rnd() * n)
             f = facts[i]
-            # a level of the prefix index, then a rule in it: specific
-            # hypotheses (long constant prefixes) are few but likely to match
+            # a shape the driver has, then a rule of that shape: every shape
+            # as likely, so specific hypotheses are tried as often as `ph -> ps`
             levels = keyed.get(i)
             if levels is None:
-                levels = keyed[i] = _keyed(self.by_hyp_head, f.term)
+                levels = keyed[i] = _shapes(self.ctx.syn.grammar, self.by_shape, f.term)
             if rnd() < self.var_rate or not levels:
                 levels = levels + [self.var_hyp]
             opts = levels[int(rnd() * len(levels))]
