@@ -152,12 +152,14 @@ def test_generate_api_deep_theorems_cite_only_what_they_may():
 @pytest.mark.slow
 @needs_set_mm
 def test_set_mm_deep_over_the_whole_library(tmp_path):
+    """10,000 deep theorems over the whole library, every one verified by
+    the kernel as it is made and again, exported, by both verifiers."""
     out = tmp_path / "deep"
     assert main(["generate", "--db", SET_MM, "--generator", "deep", "--library", "all",
-                 "--count", "600", "--unit-size", "300", "--styles", "mm",
+                 "--count", "10000", "--unit-size", "2500", "--styles", "mm",
                  "--out", str(out)]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["theorems"] == 600 and manifest["rejected_by_kernel"] == 0
+    assert manifest["theorems"] == 10000 and manifest["rejected_by_kernel"] == 0
     variables = database_variables(SET_MM)
     for r in records(out, role=None):
         assert hypothesis_faults(r, variables) == ([], []), r["label"]
