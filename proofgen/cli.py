@@ -604,7 +604,8 @@ def cmd_generate(args) -> int:
             clear_run(out)
         except JobError as exc:
             return _usage_error(str(exc))
-    state = load_state(db_path, db, ctx) if args.executor == "local" else None
+    state = (load_state(db_path, db, ctx, novelty=args.workers > 1)
+             if args.executor == "local" else None)
     progress = JobProgress(sys.stderr.isatty())
     try:
         manifest = run_job(db_path, job, out, executor, progress=progress,

@@ -458,12 +458,18 @@ def _final_theorems(lay: RunFolder, u: int, kept: set[str]) -> tuple[dict, dict]
     return lay.entry(out.close()), tally.as_dict()
 
 
-def load_state(db_path: str, db=None, ctx=None) -> tuple:
-    """(database, context, notation, token counter): what a worker keeps."""
+def load_state(db_path: str, db=None, ctx=None, novelty: bool = False) -> tuple:
+    """(database, context, notation, token counter): what a worker keeps.
+    `novelty`: also make the instance index every generator consults
+    (novelty.py), as a driver does before it forks its workers, so they
+    share one (about a second on set.mm) instead of each making its own."""
     from ..explore.context import Context
     from ..kernel import GENERATION_LIMITS, load
     db = db if db is not None else load(db_path, limits=GENERATION_LIMITS)
     ctx = ctx if ctx is not None else Context.of(db)
+    if novelty:
+        from ..explore.novelty import InstanceIndex
+        InstanceIndex.of(ctx)
     state = db, ctx, Notation.of(ctx.syn, db.sources), TokenCounter()
     # millions of long-lived objects: out of the collector's sight (collector.py)
     collector.settle_loaded()
