@@ -7,8 +7,9 @@ One round (as AlphaGeometry does for geometry):
     jointly meaningful); their variables are *rigid* for the round;
 (b) forward chaining to a budget: a driver fact of the round's pool (a
     premise or a derived fact, biased to the deepest and latest) is matched
-    against a hypothesis of a library rule found through an index from a
-    hypothesis's head symbol to (rule, slot); the rule's other hypotheses
+    against a hypothesis of a library rule found through an index of the
+    hypotheses' shapes (`_shapes`: their symbols in prefix order, each
+    variable a wildcard for a subterm of its type); the rule's other hypotheses
     are matched against pool facts (by head symbol) or unified with a
     hypothesis-free library assertion (by the head of its conclusion);
     rigid variables are never instantiated; what the rule still leaves free
@@ -48,22 +49,10 @@ from ..syntax.types import Term
 from .context import Assertion, Context, canonical_statement, statement_hash
 from .novelty import NEGATIONS
 from .theorem import Step, Theorem, as_assertion, disjoint_needed, theorem_label
+from .truth import TRUTH, connectives, table, tautology
 
 
-#: truth functions of the propositional connectives (on bit masks; `f` all ones)
-_TRUTH = {
-    "wn": lambda f, a: f & ~a,
-    "wi": lambda f, a, b: f & (~a | b),
-    "wa": lambda f, a, b: a & b,
-    "wo": lambda f, a, b: a | b,
-    "wb": lambda f, a, b: f & ~(a ^ b),
-    "wnan": lambda f, a, b: f & ~(a & b),
-    "wxo": lambda f, a, b: a ^ b,
-    "w3a": lambda f, a, b, c: a & b & c,
-    "w3o": lambda f, a, b, c: a | b | c,
-    "wtru": lambda f: f,
-    "wfal": lambda f: 0,
-}
+_TRUTH = TRUTH      # (the name tests and `_deep.pyx`'s docs use)
 
 
 @dataclass
@@ -710,7 +699,7 @@ class Deep:
         every atom a bit mask over all assignments, evaluated at once."""
         ops = self.ctx.deep_connectives
         if ops is None:
-            ops = {r: lab for lab, r in self.ctx.syntax_rules.items() if lab in _TRUTH}
+            ops = connectives(self.ctx)
             self.ctx.deep_connectives = ops
         return TAUTOLOGY.choose(self.config.engine or None)(self.ctx, ops, term)
 
@@ -753,48 +742,16 @@ class Deep:
 def _unneeded_reference(ctx: Context, ops: dict, hyps: list, term: Term,
                         dressed: bool = False) -> bool:
     """`Deep._unneeded`: truth tables over the atoms of `hyps` and `term`
-    (bit masks over all assignments at once, as `_tautology_reference`)."""
-    from ..syntax.terms import children
+    (`truth.table`, defined negations unfolded)."""
     g = ctx.syn.grammar
     ids = ctx.syntax_rules
     negated = {ids[a]: ids[b] for a, b in NEGATIONS.items() if a in ids and b in ids}
     wff = g.rules[ids["wn"]].type if "wn" in ids else None
-    atoms: dict = {}
-
-    def atom_of(t):
-        if t[0] >= 0 and t[0] in negated:
-            return (negated[t[0]],) + tuple(t[1:]), True
-        return t, False
-
-    def collect(t):
-        if t[0] >= 0 and t[0] in ops:
-            for c in children(g, t):
-                collect(c)
-        else:
-            atoms.setdefault(atom_of(t)[0], len(atoms))
-
-    for t in (*hyps, term):
-        collect(t)
-    n = len(atoms)
-    if n > 12:
+    got = table(g, ops, [*hyps, term], negated)
+    if got is None:
         return False
-    rows = 1 << n
-    full = (1 << rows) - 1
-    masks = {}
-    for t, k in atoms.items():
-        half = 1 << k
-        block = ((1 << half) - 1) << half
-        masks[t] = block * full // ((1 << (2 * half)) - 1)
-
-    def ev(t):
-        if t[0] < 0 or t[0] not in ops:
-            a, neg = atom_of(t)
-            return full & ~masks[a] if neg else masks[a]
-        return _TRUTH[ops[t[0]]](full, *[ev(c) for c in children(g, t)])
-
-    values = [ev(h) for h in hyps]
-    goal = ev(term)
-    collect = ev = atom_of = None   # noqa: F841 (recursive closures: a cycle otherwise)
+    full, values, atoms = got
+    goal = values.pop()
     if dressed and any(not (t[0] < 0 and g.variables[-1 - t[0]].type == wff)
                        for t in atoms):
         assumed = full
@@ -813,40 +770,9 @@ def _unneeded_reference(ctx: Context, ops: dict, hyps: list, term: Term,
 
 
 def _tautology_reference(ctx: Context, ops: dict, term: Term) -> bool:
-    """`Deep._tautology` in plain Python (`_deep.tautology` is the same in C)."""
-    from ..syntax.terms import children
-    g = ctx.syn.grammar
-    atoms: dict = {}
-
-    def collect(t):
-        if t[0] >= 0 and t[0] in ops:
-            for c in children(g, t):
-                collect(c)
-        else:
-            atoms.setdefault(t, len(atoms))
-
-    collect(term)
-    n = len(atoms)
-    if n > 12:
-        return False
-    rows = 1 << n
-    full = (1 << rows) - 1
-    masks = {}
-    for t, k in atoms.items():   # atom k is true in rows whose bit k is set
-        half = 1 << k            # blocks of `half` zeros then `half` ones, repeated
-        block = ((1 << half) - 1) << half
-        masks[t] = block * full // ((1 << (2 * half)) - 1)
-
-    def ev(t):
-        if t in masks:
-            return masks[t]
-        lab = ops[t[0]]
-        a = [ev(c) for c in children(g, t)]
-        return _TRUTH[lab](full, *a)
-
-    out = ev(term) == full
-    collect = ev = None     # noqa: F841 (recursive closures: a cycle otherwise)
-    return out
+    """`Deep._tautology` in plain Python (`truth.tautology`; `_deep.tautology`
+    is the same in C)."""
+    return tautology(ctx.syn.grammar, ops, term)
 
 
 SATURATE = engines.pair(

@@ -29,7 +29,9 @@ from typing import Optional, Sequence
 
 from ..syntax.terms import children, skip
 from ..syntax.types import Term
+from . import truth
 from .context import Context, statement_hash
+from .truth import connectives, table
 
 REASONS = ("closed_hypothesis", "inconsistent", "tautology", "vacuous")
 #: the reasons dropped by default
@@ -37,7 +39,7 @@ DROP = frozenset(REASONS)
 #: quantifiers whose bound variable is their first argument
 QUANTIFIERS = ("wal", "wex")
 #: atoms beyond which the truth table is not built (the statement is kept)
-MAX_ATOMS = 12
+MAX_ATOMS = truth.MAX_ATOMS
 
 
 def drops(config) -> frozenset:
@@ -50,13 +52,11 @@ class Judge:
     """The four tests on one database, with what they need made once."""
 
     def __init__(self, ctx: Context):
-        from .deep import _TRUTH
         from .novelty import NEGATIONS
         ids = ctx.syntax_rules
         self.ctx = ctx
         self.g = ctx.syn.grammar
-        self.truth = _TRUTH
-        self.ops = {r: lab for lab, r in ids.items() if lab in _TRUTH}
+        self.ops = connectives(ctx)
         self.negated = {ids[a]: ids[b] for a, b in NEGATIONS.items() if a in ids and b in ids}
         # quantifier rule -> (slot of its variable, slot of its body): the
         # body has the rule's own type (children come in frame order)
@@ -105,39 +105,9 @@ class Judge:
 
     def table(self, terms: list) -> Optional[tuple[int, list[int]]]:
         """(all rows, each term's truth value as a bit mask over the rows),
-        over the atoms of `terms`; None past `MAX_ATOMS` atoms."""
-        g, ops, negated = self.g, self.ops, self.negated
-        atoms: dict = {}
-
-        def atom(t):
-            if t[0] >= 0 and t[0] in negated:
-                return (negated[t[0]],) + tuple(t[1:]), True
-            return t, False
-
-        todo = list(terms)
-        while todo:
-            t = todo.pop()
-            if t[0] >= 0 and t[0] in ops:
-                todo.extend(children(g, t))
-            else:
-                atoms.setdefault(atom(t)[0], len(atoms))
-        if len(atoms) > MAX_ATOMS:
-            return None
-        full = (1 << (1 << len(atoms))) - 1
-        masks = {}
-        for t, k in atoms.items():       # atom k is true in rows whose bit k is set
-            half = 1 << k
-            masks[t] = (((1 << half) - 1) << half) * full // ((1 << (2 * half)) - 1)
-
-        def ev(t):
-            if t[0] < 0 or t[0] not in ops:
-                a, neg = atom(t)
-                return full & ~masks[a] if neg else masks[a]
-            return self.truth[ops[t[0]]](full, *[ev(c) for c in children(g, t)])
-
-        values = [ev(t) for t in terms]
-        ev = None      # noqa: F841 (a recursive closure: a cycle otherwise)
-        return full, values
+        over the atoms of `terms` (`truth.table`); None past `MAX_ATOMS` atoms."""
+        got = table(self.g, self.ops, terms, self.negated)
+        return None if got is None else got[:2]
 
     def vacuous(self, t: Term, disjoint) -> bool:
         """Whether `t` holds a quantifier over a variable not free in its
