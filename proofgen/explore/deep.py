@@ -217,8 +217,8 @@ def _library(ctx: Context, labels: list[str], config: DeepConfig) -> tuple:
         elif a.conclusion and a.conclusion[0] >= 0:
             axioms_by_head.setdefault(_prefix(a.conclusion), []).append(a)
     out = (typecode, rules, seeds, by_shape, var_hyp, axioms_by_head)
-    if len(_LIBRARIES) > 8:
-        _LIBRARIES.clear()
+    if len(_LIBRARIES) >= 4 or any(c is not ctx for c, _ in _LIBRARIES.values()):
+        _LIBRARIES.clear()      # each holds its context: keep no old ones alive
     _LIBRARIES[key] = (ctx, out)
     return out
 

@@ -104,6 +104,8 @@ class InstanceIndex:
         key = (id(ctx), typecode)
         got = _INDEXES.get(key)
         if got is None or got.ctx is not ctx:
+            if len(_INDEXES) >= 2:      # each holds its context: keep no old ones alive
+                _INDEXES.clear()
             got = _INDEXES[key] = cls(ctx, typecode)
         return got
 
