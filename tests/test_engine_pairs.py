@@ -270,10 +270,10 @@ def agree_explore_deep_saturate(path, tmp_path):
 
 
 def agree_explore_deep_tautology(path, tmp_path):
-    from proofgen.explore.deep import _TRUTH
+    from proofgen.explore.truth import connectives
     ref, fast = sides("explore.deep_tautology")
     ctx = context(path)
-    ops = {r: lab for lab, r in ctx.syntax_rules.items() if lab in _TRUTH}
+    ops = connectives(ctx)
     terms = [a.conclusion for a in ctx.assertions.values()]
     terms += [h for a in ctx.assertions.values() for h in a.essentials]
     got = [ref(ctx, ops, t) for t in terms]

@@ -637,7 +637,7 @@ cdef uint64_t _eval64(_Tables tb, tuple t, Py_ssize_t* pos, dict ops, dict atoms
 
 def tautology(ctx, dict connectives, tuple term):
     """`deep._tautology_reference(ctx, connectives, term)` (`connectives`:
-    rule id -> its label, for the connectives `deep._TRUTH` knows)."""
+    rule id -> its label, for the connectives `truth.TRUTH` knows)."""
     return _tautology(_tables(ctx.syn.grammar), _ops(connectives), term)
 
 

@@ -45,14 +45,12 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..kernel import engines
+from ..syntax.terms import skip
 from ..syntax.types import Term
 from .context import Assertion, Context, canonical_statement, statement_hash
 from .novelty import NEGATIONS
 from .theorem import Step, Theorem, as_assertion, disjoint_needed, theorem_label
-from .truth import TRUTH, connectives, table, tautology
-
-
-_TRUTH = TRUTH      # (the name tests and `_deep.pyx`'s docs use)
+from .truth import connectives, table, tautology
 
 
 @dataclass
@@ -137,7 +135,6 @@ def _shapes(g, root: dict, term: Term) -> list:
     that may take `term` as that hypothesis (a pattern using one variable
     twice may still not match).  Depth first, the wildcard before the
     symbol; `_deep.shapes` is the same in C."""
-    from ..syntax.terms import skip
     out: list = []
     n = len(term)
 
@@ -230,13 +227,12 @@ class Deep:
     rng: random.Random
     rules: list = field(default_factory=list)            # assertions with $e
     seeds: list = field(default_factory=list)            # assertions with 1..max $e
-    #: shape index (`_shape_add`) of the rules' constant-headed hypotheses
-    #: -> [(rule, slot, rule's label)]; constant prefix (up to the first
-    #: variable, at most PREFIX symbols) of
-    #: a rule's hypothesis -> [(rule, slot, rule's label)]; of a hypothesis-free
-    #: assertion's conclusion -> [assertion]
+    #: shape index (`_shape_add`) of the rules' constant-headed hypotheses,
+    #: its lists [(rule, slot, rule's label)]
     by_shape: dict = field(default_factory=dict)
     var_hyp: list = field(default_factory=list)          # [(rule, slot, label)] var-headed hyp
+    #: constant prefix (up to the first variable, at most PREFIX symbols) of
+    #: a hypothesis-free assertion's conclusion -> [assertion]
     axioms_by_head: dict = field(default_factory=dict)
     seen: set = field(default_factory=set)
     generated: dict = field(default_factory=dict)        # label -> Assertion
