@@ -282,6 +282,20 @@ def agree_explore_deep_tautology(path, tmp_path):
         assert any(got) and not all(got)
 
 
+def agree_explore_truth_table(path, tmp_path):
+    from proofgen.explore.novelty import NEGATIONS
+    from proofgen.explore.truth import connectives
+    ref, fast = sides("explore.truth_table")
+    ctx = context(path)
+    g, ops, ids = ctx.syn.grammar, connectives(ctx), ctx.syntax_rules
+    negated = {ids[a]: ids[b] for a, b in NEGATIONS.items() if a in ids and b in ids}
+    cases = [[*a.essentials, a.conclusion] for a in ctx.assertions.values()
+             if a.typecode == "|-"]
+    got = [ref(g, ops, c, negated) for c in cases]
+    assert [fast(g, ops, c, negated) for c in cases] == got
+    assert any(x is not None and len(x[2]) > 1 for x in got)
+
+
 AGREEMENT = {
     "kernel.database": agree_kernel_database,
     "syntax.parser": agree_syntax_parser,
@@ -295,6 +309,7 @@ AGREEMENT = {
     "explore.new_theorem": agree_explore_new_theorem,
     "explore.deep_saturate": agree_explore_deep_saturate,
     "explore.deep_tautology": agree_explore_deep_tautology,
+    "explore.truth_table": agree_explore_truth_table,
 }
 
 

@@ -180,6 +180,8 @@ cdef dict _tables_by_grammar = {}
 cdef _Tables _tables(g):
     t = _tables_by_grammar.get(id(g))
     if t is None or (<_Tables> t).g is not g:
+        if len(_tables_by_grammar) >= 2:
+            _tables_by_grammar.clear()      # each holds its grammar: keep no old ones alive
         t = _tables_by_grammar[id(g)] = _Tables(g)
     return <_Tables> t
 
@@ -667,6 +669,158 @@ cdef bint _tautology(_Tables tb, dict ops, tuple term) except -1:
         block = ((1 << half) - 1) << half
         masks[t] = block * full // ((1 << (2 * half)) - 1)
     return _eval(tb, term, &pos, ops, masks, full) == full
+
+
+# -- truth tables of several terms (truth.table_reference) --------------------------
+cdef Py_ssize_t _table_atoms(_Tables tb, tuple t, Py_ssize_t pos, dict ops, dict negated,
+                             dict atoms) except -1:
+    """Number the atoms of the subterm at `pos` (a defined negation's atom
+    is the term it negates) in prefix order; the subterm's end."""
+    cdef long node = _at(t, pos)
+    cdef Py_ssize_t k, p, end
+    if node >= 0 and node in ops:
+        p = pos + 1
+        for k in range(tb.arity[node]):
+            p = _table_atoms(tb, t, p, ops, negated, atoms)
+        return p
+    end = tb.skip(t, pos)
+    if node >= 0 and node in negated:
+        key = (negated[node],) + t[pos + 1:end]
+    else:
+        key = t[pos:end]
+    if key not in atoms:
+        atoms[key] = len(atoms)
+    return end
+
+
+cdef object _table_eval(_Tables tb, tuple t, Py_ssize_t* pos, dict ops, dict negated,
+                        dict atoms, list masks, object full):
+    """The subterm's value over every row, its atoms' columns `masks`
+    (by atom number): Python integers, as there may be 4,096 rows."""
+    cdef long node = _at(t, pos[0])
+    cdef Py_ssize_t end, k
+    cdef int op
+    if node >= 0 and node in ops:
+        op = ops[node]
+        pos[0] += 1
+        a = [_table_eval(tb, t, pos, ops, negated, atoms, masks, full)
+             for k in range(tb.arity[node])]
+        if op == 1:
+            return full & ~a[0]
+        if op == 2:
+            return full & (~a[0] | a[1])
+        if op == 3:
+            return a[0] & a[1]
+        if op == 4:
+            return a[0] | a[1]
+        if op == 5:
+            return full & ~(a[0] ^ a[1])
+        if op == 6:
+            return full & ~(a[0] & a[1])
+        if op == 7:
+            return a[0] ^ a[1]
+        if op == 8:
+            return a[0] & a[1] & a[2]
+        if op == 9:
+            return a[0] | a[1] | a[2]
+        if op == 10:
+            return full
+        return 0
+    end = tb.skip(t, pos[0])
+    if node >= 0 and node in negated:
+        m = full & ~masks[atoms[(negated[node],) + t[pos[0] + 1:end]]]
+    else:
+        m = masks[atoms[t[pos[0]:end]]]
+    pos[0] = end
+    return m
+
+
+cdef uint64_t _table_eval64(_Tables tb, tuple t, Py_ssize_t* pos, dict ops, dict negated,
+                            dict atoms, uint64_t* words, uint64_t full) except? 0:
+    """`_table_eval` over at most 6 atoms: one machine word per value."""
+    cdef long node = _at(t, pos[0])
+    cdef Py_ssize_t end
+    cdef int op
+    cdef uint64_t a, b, c
+    if node >= 0 and node in ops:
+        op = ops[node]
+        pos[0] += 1
+        if op == 10:
+            return full
+        if op == 11:
+            return 0
+        a = _table_eval64(tb, t, pos, ops, negated, atoms, words, full)
+        if op == 1:
+            return full & ~a
+        b = _table_eval64(tb, t, pos, ops, negated, atoms, words, full)
+        if op == 2:
+            return full & (~a | b)
+        if op == 3:
+            return a & b
+        if op == 4:
+            return a | b
+        if op == 5:
+            return full & ~(a ^ b)
+        if op == 6:
+            return full & ~(a & b)
+        if op == 7:
+            return a ^ b
+        c = _table_eval64(tb, t, pos, ops, negated, atoms, words, full)
+        if op == 8:
+            return a & b & c
+        return a | b | c
+    end = tb.skip(t, pos[0])
+    if node >= 0 and node in negated:
+        a = full & ~words[<Py_ssize_t> atoms[(negated[node],) + t[pos[0] + 1:end]]]
+    else:
+        a = words[<Py_ssize_t> atoms[t[pos[0]:end]]]
+    pos[0] = end
+    return a
+
+
+cdef dict _ops_cache = {}
+
+
+def table(g, dict connectives, list terms, negated=None):
+    """`truth.table_reference(g, connectives, terms, negated)`: (all rows,
+    each term's value as a bit mask, atom -> its number), None past 12 atoms."""
+    cdef _Tables tb = _tables(g)
+    cdef dict neg = negated if negated else {}
+    cdef dict atoms = {}
+    cdef Py_ssize_t n, k, pos
+    cdef uint64_t[6] small
+    cdef uint64_t full64
+    key = id(connectives)
+    got = _ops_cache.get(key)
+    if got is None or (<tuple> got)[0] is not connectives:
+        if len(_ops_cache) > 8:
+            _ops_cache.clear()
+        got = _ops_cache[key] = (connectives, _ops(connectives))
+    cdef dict ops = (<tuple> got)[1]
+    for t in terms:
+        _table_atoms(tb, <tuple> t, 0, ops, neg, atoms)
+    n = len(atoms)
+    if n > 12:
+        return None
+    values = []
+    if n <= 6:
+        full64 = (<uint64_t> 1 << (1 << n)) - 1 if n < 6 else <uint64_t> 0xFFFFFFFFFFFFFFFF
+        for k in range(n):
+            small[k] = _WORD[k] & full64
+        for t in terms:
+            pos = 0
+            values.append(_table_eval64(tb, <tuple> t, &pos, ops, neg, atoms, small, full64))
+        return full64, values, atoms
+    rows = 1 << n               # a Python integer: the masks below are too
+    full = (1 << rows) - 1
+    masks = []
+    for k in range(n):      # blocks of 2^k zeros then 2^k ones, repeated
+        half = 1 << k
+        masks.append((((1 << half) - 1) << half) * full // ((1 << (2 * half)) - 1))
+    for t in terms:
+        pos = 0
+        values.append(_table_eval(tb, <tuple> t, &pos, ops, neg, atoms, masks, full))
+    return full, values, atoms
 
 
 # -- unification that leaves the round's premises alone -----------------------------

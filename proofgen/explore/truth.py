@@ -4,13 +4,16 @@ is a bit mask over all assignments at once (atom k true in the rows whose
 bit k is set), so a formula's value over every row is one evaluation.
 
 One evaluator for the deep generator's tautology and "unneeded
-hypothesis" tests and for the degenerate-statement judge; `_deep.pyx`
-has the tautology test in C, held to `tautology` by tests.
+hypothesis" tests and for the degenerate-statement judge: `table`, with
+its C twin in `_deep.pyx` (the pair `explore.truth_table`; tests hold the
+two to the same tables), which runs by default.  `_deep.pyx` also has
+the tautology test of one term in C, held to `tautology` by tests.
 """
 from __future__ import annotations
 
 from typing import Optional
 
+from ..kernel import engines
 from ..syntax.terms import children
 from ..syntax.types import Term
 
@@ -40,6 +43,15 @@ def connectives(ctx) -> dict:
 
 def table(g, ops: dict, terms: list, negated: Optional[dict] = None
           ) -> Optional[tuple[int, list[int], dict]]:
+    """`table_reference`, by the engine that runs (C by default)."""
+    global _table
+    if _table is None:
+        _table = TABLE.choose()
+    return _table(g, ops, terms, negated)
+
+
+def table_reference(g, ops: dict, terms: list, negated: Optional[dict] = None
+                    ) -> Optional[tuple[int, list[int], dict]]:
     """(all rows, each term's value as a bit mask, atom -> its index) over
     the atoms of `terms` (numbered in prefix order), or None past
     `MAX_ATOMS` atoms.  `ops`: rule id -> connective label (`connectives`);
@@ -80,6 +92,13 @@ def table(g, ops: dict, terms: list, negated: Optional[dict] = None
     values = [ev(t) for t in terms]
     collect = ev = atom = None  # noqa: F841 (recursive closures: a cycle otherwise)
     return full, values, atoms
+
+
+TABLE = engines.pair(
+    "explore.truth_table", table_reference, "proofgen.explore._deep", "table",
+    agreement=("tests/test_truth.py::test_table_engines_agree_on_random_statements",
+               "tests/test_truth.py::test_table_engines_agree_on_set_mm_statements"))
+_table = None       # TABLE's choice, made on first use
 
 
 def tautology(g, ops: dict, term: Term) -> bool:

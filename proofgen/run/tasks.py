@@ -462,7 +462,7 @@ def load_state(db_path: str, db=None, ctx=None, novelty: bool = False) -> tuple:
     """(database, context, notation, token counter): what a worker keeps.
     `novelty`: also make the instance index every generator consults
     (novelty.py), as a driver does before it forks its workers, so they
-    share one (about a second on set.mm) instead of each making its own."""
+    share its start (the tree grows in each worker as its lookups walk it)."""
     from ..explore.context import Context
     from ..kernel import GENERATION_LIMITS, load
     db = db if db is not None else load(db_path, limits=GENERATION_LIMITS)
