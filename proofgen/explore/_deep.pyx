@@ -537,56 +537,6 @@ cdef dict _OPS = {"wn": 1, "wi": 2, "wa": 3, "wo": 4, "wb": 5, "wnan": 6, "wxo":
                   "w3a": 8, "w3o": 9, "wtru": 10, "wfal": 11}
 
 
-cdef Py_ssize_t _atoms(_Tables tb, tuple t, Py_ssize_t pos, dict ops, dict atoms) except -1:
-    cdef long node = _at(t, pos)
-    cdef Py_ssize_t k, p, end
-    if node >= 0 and node in ops:
-        p = pos + 1
-        for k in range(tb.arity[node]):
-            p = _atoms(tb, t, p, ops, atoms)
-        return p
-    end = tb.skip(t, pos)
-    key = t[pos:end]
-    if key not in atoms:
-        atoms[key] = len(atoms)
-    return end
-
-
-cdef object _eval(_Tables tb, tuple t, Py_ssize_t* pos, dict ops, dict masks, object full):
-    cdef long node = _at(t, pos[0])
-    cdef Py_ssize_t end, k
-    cdef int op
-    if node >= 0 and node in ops:
-        op = ops[node]
-        pos[0] += 1
-        a = [_eval(tb, t, pos, ops, masks, full) for k in range(tb.arity[node])]
-        if op == 1:
-            return full & ~a[0]
-        if op == 2:
-            return full & (~a[0] | a[1])
-        if op == 3:
-            return a[0] & a[1]
-        if op == 4:
-            return a[0] | a[1]
-        if op == 5:
-            return full & ~(a[0] ^ a[1])
-        if op == 6:
-            return full & ~(a[0] & a[1])
-        if op == 7:
-            return a[0] ^ a[1]
-        if op == 8:
-            return a[0] & a[1] & a[2]
-        if op == 9:
-            return a[0] | a[1] | a[2]
-        if op == 10:
-            return full
-        return 0
-    end = tb.skip(t, pos[0])
-    m = masks[t[pos[0]:end]]
-    pos[0] = end
-    return m
-
-
 #: atom k's column of the truth table of 6 atoms: bit r set where row r has bit k set
 cdef uint64_t[6] _WORD
 _WORD[0] = 0xAAAAAAAAAAAAAAAA
@@ -595,46 +545,6 @@ _WORD[2] = 0xF0F0F0F0F0F0F0F0
 _WORD[3] = 0xFF00FF00FF00FF00
 _WORD[4] = 0xFFFF0000FFFF0000
 _WORD[5] = 0xFFFFFFFF00000000
-
-
-cdef uint64_t _eval64(_Tables tb, tuple t, Py_ssize_t* pos, dict ops, dict atoms,
-                      uint64_t* words, uint64_t full) except? 0:
-    """`_eval` over at most 6 atoms, each a word of `words` (by its index in `atoms`)."""
-    cdef long node = _at(t, pos[0])
-    cdef Py_ssize_t end
-    cdef int op
-    cdef uint64_t a, b, c
-    if node >= 0 and node in ops:
-        op = ops[node]
-        pos[0] += 1
-        if op == 10:
-            return full
-        if op == 11:
-            return 0
-        a = _eval64(tb, t, pos, ops, atoms, words, full)
-        if op == 1:
-            return full & ~a
-        b = _eval64(tb, t, pos, ops, atoms, words, full)
-        if op == 2:
-            return full & (~a | b)
-        if op == 3:
-            return a & b
-        if op == 4:
-            return a | b
-        if op == 5:
-            return full & ~(a ^ b)
-        if op == 6:
-            return full & ~(a & b)
-        if op == 7:
-            return a ^ b
-        c = _eval64(tb, t, pos, ops, atoms, words, full)
-        if op == 8:
-            return a & b & c
-        return a | b | c
-    end = tb.skip(t, pos[0])
-    a = words[<Py_ssize_t> atoms[t[pos[0]:end]]]
-    pos[0] = end
-    return a
 
 
 def tautology(ctx, dict connectives, tuple term):
@@ -647,9 +557,13 @@ cdef dict _ops(dict connectives):
     return {r: _OPS[lab] for r, lab in connectives.items()}
 
 
+cdef dict _NO_NEGATIONS = {}
+
+
 cdef bint _tautology(_Tables tb, dict ops, tuple term) except -1:
+    """`table` of one term, without defined negations: true in every row?"""
     cdef dict atoms = {}
-    _atoms(tb, term, 0, ops, atoms)
+    _table_atoms(tb, term, 0, ops, _NO_NEGATIONS, atoms)
     cdef Py_ssize_t n = len(atoms), pos = 0
     cdef uint64_t[6] small
     cdef uint64_t full64
@@ -660,15 +574,14 @@ cdef bint _tautology(_Tables tb, dict ops, tuple term) except -1:
         full64 = (<uint64_t> 1 << (1 << n)) - 1 if n < 6 else <uint64_t> 0xFFFFFFFFFFFFFFFF
         for k in range(n):
             small[k] = _WORD[k] & full64
-        return _eval64(tb, term, &pos, ops, atoms, small, full64) == full64
+        return _table_eval64(tb, term, &pos, ops, _NO_NEGATIONS, atoms, small, full64) == full64
     rows = 1 << n
     full = (1 << rows) - 1
-    cdef dict masks = {}
-    for t, k in atoms.items():
+    cdef list masks = []
+    for k in range(n):
         half = 1 << k
-        block = ((1 << half) - 1) << half
-        masks[t] = block * full // ((1 << (2 * half)) - 1)
-    return _eval(tb, term, &pos, ops, masks, full) == full
+        masks.append((((1 << half) - 1) << half) * full // ((1 << (2 * half)) - 1))
+    return _table_eval(tb, term, &pos, ops, _NO_NEGATIONS, atoms, masks, full) == full
 
 
 # -- truth tables of several terms (truth.table_reference) --------------------------
