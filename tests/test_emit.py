@@ -180,6 +180,61 @@ def test_hier_local_lemma_names_the_hypotheses_it_uses(hilbert_docs):
     assert "ax-mp Lemma 1, Lemma 1" in text
 
 
+def _hier_lemma_case(ctx, *, lemma_hyp, thm_hyp, lemma_dv=(), thm_dv=()):
+    """A theorem citing a generated lemma `pg.l` (hypothesis `lemma_hyp`)
+    on its own hypothesis `thm_hyp`: layout only, not a real proof."""
+    from proofgen.emit.model import ProofDoc
+    from proofgen.syntax.types import Step
+    imp = ctx.syn.trees["ax-1"].term                  # ( ph -> ( ps -> ph ) )
+    lemma = ProofDoc("pg.l", "|-", (("pg.l.1", lemma_hyp),), imp,
+                     (Step("ax-1", premises=(), term=imp),), "( ) A", disjoint=lemma_dv)
+    return ProofDoc("pg.t", "|-", (("pg.t.1", thm_hyp),), imp, (
+        Step("pg.l", premises=(-1,), term=imp),
+        Step("ax-mp", premises=(-1, 0), term=imp)), "( ) A", disjoint=thm_dv,
+        lemmas={"pg.l": lemma})
+
+
+def test_hier_states_a_cited_lemma_only_where_its_rows_do_not(hilbert_docs):
+    # a lemma cited on exactly its own hypotheses, with the conclusion as it
+    # is, is stated by the row citing it (and the row's premises); cited
+    # under a substitution, or with a $d the theorem does not carry, it
+    # gets its own `Using lemma` statement
+    ctx, n, _ = hilbert_docs
+    ph, ps = (-1,), (-2,)
+    cite = lambda doc: render("hier", doc, n, random.Random(0), cite_lemmas=True)
+    text = cite(_hier_lemma_case(ctx, lemma_hyp=ph, thm_hyp=ph))
+    assert "Using lemma" not in text and "pg.l h1" in text, text
+    text = cite(_hier_lemma_case(ctx, lemma_hyp=ps, thm_hyp=ph))
+    assert "Using lemma pg.l:" in text and re.search(r"^    h1: \|- ps$", text, re.M), text
+    text = cite(_hier_lemma_case(ctx, lemma_hyp=ph, thm_hyp=ph, lemma_dv=(("x", "y"),)))
+    assert "Using lemma pg.l:" in text and "    distinct variables: x y" in text, text
+    text = cite(_hier_lemma_case(ctx, lemma_hyp=ph, thm_hyp=ph, lemma_dv=(("x", "y"),),
+                                 thm_dv=(("y", "x"), ("x", "z"))))
+    assert "Using lemma" not in text and "distinct variables: y x, x z" in text, text
+
+
+def test_hier_last_row_of_a_proof_is_qed_not_the_statement_again(hilbert_docs):
+    # the heading (theorem or `Lemma k`) states what the proof proves; its
+    # last row says qed instead of restating it
+    ctx, n, docs = hilbert_docs
+    from proofgen.emit.model import ProofDoc
+    from proofgen.syntax.types import Step
+    imp = ctx.syn.trees["ax-1"].term
+    doc = ProofDoc("x", "|-", (), imp, (
+        Step("ax-1", premises=(), term=imp),
+        Step("ax-mp", premises=(0, 0), term=imp),    # not a real proof: layout only
+        Step("ax-mp", premises=(1, 1), term=imp)), "( ) A")
+    lines = render("hier", doc, n, random.Random(0)).splitlines()
+    stmt = n.text("|-", imp)
+    assert lines[0] == f"Theorem x: {stmt}"
+    assert lines[lines.index("  Lemma 1: " + stmt) + 2].split() == ["2", "qed", "ax-mp", "1,", "1"]
+    assert lines[-1].split() == ["1", "qed", "ax-mp", "Lemma", "1,", "Lemma", "1"]
+    for d in docs:
+        text = render("hier", d, n, random.Random(0))
+        assert text.count(n.text(d.typecode, d.conclusion)) >= 1
+        assert re.search(r"^    \d+  qed +\S", text.splitlines()[-1]), text
+
+
 def test_unknown_style_is_refused(hilbert_docs):
     ctx, n, docs = hilbert_docs
     with pytest.raises(ValueError, match="unknown style"):

@@ -195,7 +195,8 @@ def _hier_proof(doc: ProofDoc, notation: Notation, indent: str, title: str) -> l
 
     def block(root: int, inner: str) -> list[str]:
         """Rows proving step `root`, stopping at hypotheses and at other
-        lemmas (cited by name)."""
+        lemmas (cited by name).  The last row, `root` itself, says `qed`:
+        its statement is the heading's (the theorem's, or `Lemma k`'s)."""
         order: list[int] = []
         seen = set()
         stack = [(root, False)]
@@ -220,7 +221,7 @@ def _hier_proof(doc: ProofDoc, notation: Notation, indent: str, title: str) -> l
                             name[p] if p in name and p != i else str(local[p]))
             local[i] = len(rows) + 1
             how = st.label + (" " + ", ".join(refs) if refs else "")
-            rows.append((str(local[i]), notation.text(tc, st.term), how))
+            rows.append((str(local[i]), "qed" if i == root else notation.text(tc, st.term), how))
         w0 = max(len(r[0]) for r in rows)
         w1 = max(len(r[1]) for r in rows)
         return [f"{inner}{n.ljust(w0)}  {s.ljust(w1)}  {how}" for n, s, how in rows]
@@ -273,17 +274,28 @@ def render_hier(doc: ProofDoc, notation: Notation, rng: random.Random) -> str:
 
 
 def _row_states(doc: ProofDoc, lemma: ProofDoc) -> bool:
-    """Every row citing `lemma` shows its whole statement (no hypotheses,
-    no `$d`, cited as it is): the row states it where it is cited."""
-    if lemma.hypotheses or lemma.disjoint:
+    """Every row citing `lemma` shows its whole statement: the row's formula
+    is the lemma's conclusion as it is and the row's premises (hypotheses
+    `hN`, rows, `Lemma k`, each stated in the text) are its hypotheses as
+    they are, in order; its `$d` pairs, if any, are among the theorem's
+    own (stated in the heading).  The rows then state it where it is cited."""
+    dv = {frozenset(p) for p in doc.disjoint}
+    if any(frozenset(p) not in dv for p in lemma.disjoint):
         return False
-    return all(st.term == lemma.conclusion for st in doc.steps if st.label == lemma.label)
+    want = [t for _, t in lemma.hypotheses]
+
+    def term(p: int):
+        return doc.hypotheses[-1 - p][1] if p < 0 else doc.steps[p].term
+
+    return all(st.term == lemma.conclusion and len(st.premises) == len(want)
+               and all(term(p) == t for p, t in zip(st.premises, want))
+               for st in doc.steps if st.label == lemma.label)
 
 
 def render_hier_citing(doc: ProofDoc, notation: Notation, rng: random.Random) -> str:
     """`hier` with each generated lemma the proof cites stated, not proved
-    (its own record proves it); a lemma cited as it is, without hypotheses,
-    is stated by the rows citing it."""
+    (its own record proves it); a lemma cited as it is, on premises that are
+    its hypotheses as they are, is stated by the rows citing it (`_row_states`)."""
     lines = _hier_header(doc, notation, "", "Theorem")
     lines.append("")
     for d in doc.cited_lemmas():
