@@ -221,10 +221,12 @@ def _hier_proof(doc: ProofDoc, notation: Notation, indent: str, title: str) -> l
                             name[p] if p in name and p != i else str(local[p]))
             local[i] = len(rows) + 1
             how = st.label + (" " + ", ".join(refs) if refs else "")
-            rows.append((str(local[i]), "qed" if i == root else notation.text(tc, st.term), how))
+            rows.append((str(local[i]), None if i == root else notation.text(tc, st.term), how))
         w0 = max(len(r[0]) for r in rows)
-        w1 = max(len(r[1]) for r in rows)
-        return [f"{inner}{n.ljust(w0)}  {s.ljust(w1)}  {how}" for n, s, how in rows]
+        w1 = max([len(r[1]) for r in rows if r[1] is not None], default=0)
+        # the statement column is aligned; the qed row has no statement to align
+        return [f"{inner}{n.ljust(w0)}  {s.ljust(w1)}  {how}" if s is not None else
+                f"{inner}{n.ljust(w0)}  qed  {how}" for n, s, how in rows]
 
     for i in sorted(lemmas):
         name[i] = f"Lemma {len(name) + 1}"
