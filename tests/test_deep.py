@@ -226,6 +226,51 @@ def test_cython_saturation_agrees_on_set_mm():
     assert len(a) > 20 and a == b
 
 
+def _unify_calls(db_path, rounds):
+    """The (goal, library conclusion, substitution, rigid variables) of the
+    first 3,000 `_unify_rigid` calls of some Python-engine rounds."""
+    from proofgen.explore.deep import Deep, DeepConfig
+    ctx, lib = _library(db_path)
+    dp = Deep.start(ctx, DeepConfig(engine="python"), lib, 5)
+    calls, real = [], dp._unify_rigid
+
+    def spy(a, b, s, rigid):
+        if len(calls) < 3000:
+            calls.append((a, b, dict(s), set(rigid)))
+        return real(a, b, s, rigid)
+
+    dp._unify_rigid = spy
+    for _ in range(rounds):
+        dp.round()
+    return ctx, dp, calls
+
+
+@pytest.mark.parametrize("db_path", [bundled_database(),
+                                     pytest.param(SET_MM, marks=needs_set_mm)])
+def test_rigid_unifiers_are_unifiers_and_a_clash_rules_them_out(db_path):
+    """What `_unify_rigid` returns unifies the two terms and keeps every
+    rigid variable; the C twin returns the same; and where the C loop's
+    pre-test (`_deep.clash`: a constant against a constant or a rigid
+    variable) says no unifier exists, there is none."""
+    from proofgen.explore import _deep
+    ctx, dp, calls = _unify_calls(db_path, 6)
+    g, sub = ctx.syn.grammar, ctx.kit.substitute
+    found = clashed = 0
+    for a, b, s, rigid in calls:
+        u = dp._unify_rigid(a, b, s, rigid)
+        assert u == _deep.unify_rigid(ctx.kit, a, b, s, rigid)
+        clash = _deep.clash(g, a, b, rigid)
+        clashed += clash
+        if u is None:
+            continue
+        assert not clash
+        found += 1
+        full = dp._resolve(u)
+        assert sub(a, full) == sub(b, full)
+        assert all(full[v] == (v,) for v in rigid)
+    assert found > 20 and clashed > 20, (found, clashed)
+
+
 def test_tautology_engines_agree():
     from proofgen.explore.deep import Deep, DeepConfig
     ctx, lib = _library(bundled_database())

@@ -7,8 +7,9 @@ the same random numbers in the same order, so both derive the same facts
 What differs is only how: matching binds into the application's
 substitution in place (undone on failure) instead of copying it per
 candidate, and a hypothesis-free library assertion whose conclusion clashes
-with the goal on a constant (a necessary condition for unifying, checked
-without building anything) is not handed to `unify`.
+with the goal on a constant, or has a constant where the goal has a rigid
+variable (either rules out a unifier; checked without building anything),
+is not handed to `unify`.
 """
 from libc.math cimport log
 from libc.stdint cimport int32_t, uint64_t
@@ -145,14 +146,18 @@ cdef class _Tables:
                 del s[key]
         return 0
 
-    cdef bint clash(self, tuple a, tuple b) except -1:
+    cdef bint clash(self, tuple a, tuple b, set rigid) except -1:
         """Whether `a` and `b` differ in a constant at a place both reach
-        through equal constants (then no substitution unifies them)."""
+        through equal constants, or `a` has a variable of `rigid` where `b`
+        has a constant (then no substitution instantiating no rigid variable
+        unifies them: the rigid one would stand for a compound term)."""
         cdef Py_ssize_t i = 0, j = 0, n = PyTuple_GET_SIZE(a), m = PyTuple_GET_SIZE(b)
         cdef long x, y
         while i < n and j < m:
             x = _at(a, i)
             y = _at(b, j)
+            if x < 0 and y >= 0 and x in rigid:
+                return True
             if x < 0 or y < 0:
                 i = self.skip(a, i)
                 j = self.skip(b, j)
@@ -230,6 +235,13 @@ cdef list _shapes(_Tables tb, dict root, tuple term):
 def shapes(g, dict root, tuple term):
     """`deep._shapes(g, root, term)`."""
     return _shapes(_tables(g), root, term)
+
+
+def clash(g, tuple a, tuple b, set rigid):
+    """Whether no unifier of `a` and `b` leaves `rigid` (variables of `a`)
+    alone, told by a walk over both (`_Tables.clash`; True is certain,
+    False is not)."""
+    return _tables(g).clash(a, b, rigid)
 
 
 cdef inline bint _bound_in(tuple v, dict s):
@@ -493,7 +505,7 @@ cdef object _apply(_Round r, rule, Py_ssize_t slot, Py_ssize_t driver, label):
                     if used.get(b.label, 0) < used.get(a.label, 0):
                         a = b
                     # (renaming apart changes no constant: `a.conclusion` will do)
-                    if tb.clash(goal, a.conclusion):
+                    if tb.clash(goal, a.conclusion, r.rigid):
                         continue
                     aren, aconcl, took = _renamed_lemma(r.dp, r.renamed, a, counter)
                     u = unify_rigid(r.kit, goal, aconcl, s, r.rigid)
@@ -748,7 +760,8 @@ def unify_rigid(kit, tuple a, tuple b, dict s, set rigid):
         t = u.get(v)
         if t is None:
             continue
-        if PyTuple_GET_SIZE(t) != 1 or _at(t, 0) >= 0 or t[0] in rigid or t[0] in flip:
+        if PyTuple_GET_SIZE(t) != 1 or _at(t, 0) >= 0 or t[0] in rigid or t[0] in flip \
+                or t[0] in u:
             return None
         flip[t[0]] = (v,)
     cdef dict out

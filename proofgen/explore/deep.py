@@ -538,7 +538,9 @@ class Deep:
 
     def _unify_rigid(self, a: Term, b: Term, s: dict, rigid: set) -> Optional[dict]:
         """A unifier of a and b extending s that instantiates no rigid
-        variable (a rigid variable bound to a temporary is turned around)."""
+        variable (a rigid variable bound to a temporary is turned around;
+        not when that temporary is bound itself: then the rigid one stands
+        for what the temporary does)."""
         kit = self.ctx.kit
         u = kit.unify(a, b, {k: v for k, v in s.items() if k not in rigid})
         if u is None:
@@ -548,7 +550,7 @@ class Deep:
             t = u.get(v)
             if t is None:
                 continue
-            if len(t) != 1 or t[0] >= 0 or t[0] in rigid or t[0] in flip:
+            if len(t) != 1 or t[0] >= 0 or t[0] in rigid or t[0] in flip or t[0] in u:
                 return None
             flip[t[0]] = (v,)
         out = {k: kit.substitute(t, flip) for k, t in u.items() if k not in rigid} if flip \
