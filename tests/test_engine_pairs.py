@@ -296,6 +296,26 @@ def agree_explore_truth_table(path, tmp_path):
     assert any(x is not None and len(x[2]) > 1 for x in got)
 
 
+def agree_explore_instance_match(path, tmp_path):
+    from proofgen.explore.novelty import InstanceIndex, unfold
+    ref, fast = sides("explore.instance_match")
+    ctx = context(path)
+    index = InstanceIndex(ctx)
+    rw = index.rewrite
+    own = [a for a in ctx.assertions.values() if a.typecode == "|-" and a.conclusion]
+    cases = []
+    for a, b in zip(own, own[1:] + own[:1]):
+        hyps = [unfold(rw, h) for h in a.essentials]
+        concl = unfold(rw, a.conclusion)
+        cases += [(hyps, concl, a.disjoint), (hyps[:-1], concl, a.disjoint),
+                  (hyps, concl, frozenset()),
+                  ([unfold(rw, h) for h in b.essentials] + hyps, concl, b.disjoint)]
+    label = lambda x: x.label if x is not None else None      # noqa: E731
+    got = [label(ref(index, h, c, d)) for h, c, d in cases]
+    assert [label(fast(index, h, c, d)) for h, c, d in cases] == got
+    assert any(got) and not all(got)
+
+
 AGREEMENT = {
     "kernel.database": agree_kernel_database,
     "syntax.parser": agree_syntax_parser,
@@ -310,6 +330,7 @@ AGREEMENT = {
     "explore.deep_saturate": agree_explore_deep_saturate,
     "explore.deep_tautology": agree_explore_deep_tautology,
     "explore.truth_table": agree_explore_truth_table,
+    "explore.instance_match": agree_explore_instance_match,
 }
 
 
@@ -377,7 +398,8 @@ def probe(value):
 
 
 #: pairs of modules the probe does not import (it loads a context, extracts, prints)
-NOT_PROBED = ("explore.deep_saturate", "explore.deep_tautology", "explore.truth_table")
+NOT_PROBED = ("explore.deep_saturate", "explore.deep_tautology", "explore.truth_table",
+              "explore.instance_match")
 
 
 def test_proofgen_engine_python_forces_every_reference_path():
@@ -386,8 +408,8 @@ def test_proofgen_engine_python_forces_every_reference_path():
     got = json.loads(done.stdout)
     assert got["describe"]["requested"] == "python"
     assert set(got["describe"]["pairs"].values()) == {"python"}
-    # the pairs of the stages the probe imported (the deep generator's and
-    # the truth tables' not)
+    # the pairs of the stages the probe imported (the deep generator's,
+    # the truth tables' and the instance index's not)
     assert set(AGREEMENT) - set(NOT_PROBED) <= \
         set(got["describe"]["pairs"]) <= set(AGREEMENT)
     assert (got["db"], got["syntax"]) == ("python", "python")

@@ -774,3 +774,98 @@ def unify_rigid(kit, tuple a, tuple b, dict s, set rigid):
     for v in rigid:
         out[v] = (v,)
     return out
+
+
+# -- instances of database assertions (novelty.py) ----------------------------------
+cdef object _LEAF_KEY = None, _PENDING_KEY = None
+cdef Py_ssize_t _LEAD = 0
+
+
+def instance_best(index, list hyps, tuple conclusion, disjoint):
+    """`novelty.best_instance(index, hyps, conclusion, disjoint)`: the same
+    walk of the discrimination tree, matching in place (undone on failure)
+    instead of copying a substitution per candidate."""
+    global _LEAF_KEY, _PENDING_KEY, _LEAD
+    if _LEAD == 0:
+        from proofgen.explore import novelty
+        _LEAF_KEY, _PENDING_KEY, _LEAD = novelty._LEAF, novelty._PENDING, novelty.LEAD
+    cdef _Tables tb = _tables(index.ctx.syn.grammar)
+    cdef set have = set()
+    cdef tuple h, entry
+    cdef Py_ssize_t k, pos, n = PyTuple_GET_SIZE(conclusion)
+    for h in hyps:
+        k = 0
+        while k < PyTuple_GET_SIZE(h) and k < _LEAD and _at(h, k) >= 0:
+            k += 1
+            have.add(h[:k])
+    cdef list roots = index.roots
+    cdef list stack = [(roots[k], 0) for k in range(min(len(roots), len(hyps) + 1))]
+    cdef dict node, s
+    cdef PyObject* child
+    cdef long long best_pos = 0
+    best = None
+    grow = index._grow
+    while stack:
+        node, pos = stack.pop()
+        if _PENDING_KEY in node:
+            grow(node)
+        if pos == n:
+            leaf = node.get(_LEAF_KEY)
+            if leaf is None:
+                continue
+            for entry in leaf:
+                a = entry[0]
+                if best is not None and a.position >= best_pos:
+                    continue
+                if not (<frozenset> entry[1]) <= have:
+                    continue
+                s = {}
+                if tb.match_into(<tuple> entry[2], conclusion, s) \
+                        and _extend_into(tb, a, <list> entry[3], 0, hyps, s, disjoint):
+                    best = a
+                    best_pos = a.position
+            continue
+        child = PyDict_GetItem(node, None)          # the wildcard: one whole subterm
+        if child != NULL:
+            stack.append((<object> child, tb.skip(conclusion, pos)))
+        if _at(conclusion, pos) >= 0:
+            child = PyDict_GetItem(node, <object> PyTuple_GET_ITEM(conclusion, pos))
+            if child != NULL:
+                stack.append((<object> child, pos + 1))
+    return best
+
+
+cdef bint _extend_into(_Tables tb, a, list needed, Py_ssize_t k, list have, dict s,
+                       disjoint) except -1:
+    """`novelty._extend` from `needed[k]` on, extending `s` in place: on
+    False `s` is as it was (a dict pops its latest keys first)."""
+    if k == PyList_GET_SIZE(needed):
+        return _disjoint_kept(a, s, disjoint)
+    cdef tuple first = <tuple> PyList_GET_ITEM(needed, k)
+    cdef Py_ssize_t before = len(s), extra
+    for h in have:
+        if tb.match_into(first, <tuple> h, s):
+            if _extend_into(tb, a, needed, k + 1, have, s, disjoint):
+                return True
+            for extra in range(len(s) - before):
+                s.popitem()
+    return False
+
+
+cdef bint _disjoint_kept(a, dict s, disjoint) except -1:
+    """`novelty._disjoint_kept(a, s, disjoint)`."""
+    cdef long p, q
+    for x, y in a.disjoint:
+        tx = s.get(x)
+        ty = s.get(y)
+        if tx is None or ty is None:
+            continue
+        for p in tx:
+            if p >= 0:
+                continue
+            for q in ty:
+                if q >= 0:
+                    continue
+                if p == q or ((p, q) if p < q else (q, p)) not in disjoint:
+                    return False
+    return True

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
+from ..kernel import engines
 from ..syntax.types import Term
 
 _STAR = None        # the wildcard key of a tree node
@@ -84,6 +85,7 @@ class InstanceIndex:
         self.size = 0
         self._arity = [r.arity for r in ctx.syn.grammar.rules]
         self.rewrite = rw = unfolding(ctx)
+        self._best = INSTANCES.choose()
         for label in ctx.order:
             a = ctx.assertions[label]
             if a.typecode != typecode or a.kind == "g" or not a.conclusion:
@@ -168,21 +170,28 @@ class InstanceIndex:
         """The label of a database assertion the theorem (with `$d` pairs
         `disjoint`, sorted pairs of variable ids) is an instance of (the
         earliest in database order), or None."""
-        kit = self.ctx.kit
         rw = self.rewrite
-        hyps = [unfold(rw, h) for h in hypotheses]
-        conclusion = unfold(rw, conclusion)
-        have = {h[:k] for h in hyps for k in range(1, len(_lead(h)) + 1)}
-        best = None
-        for a, heads, concl, needed in self.candidates(conclusion, len(hyps)):
-            if (best is not None and a.position >= best.position) or not heads <= have:
-                continue
-            s = kit.match(concl, conclusion)
-            if s is None:
-                continue
-            if _extend(kit, a, needed, hyps, s, disjoint):
-                best = a
+        best = self._best(self, [unfold(rw, h) for h in hypotheses], unfold(rw, conclusion),
+                          disjoint)
         return best.label if best is not None else None
+
+
+def best_instance(index: InstanceIndex, hyps: list, conclusion: Term, disjoint):
+    """`InstanceIndex.instance_of` after unfolding: the earliest assertion
+    of `index` the theorem (`hyps`, `conclusion`, both unfolded) is an
+    instance of, or None.  `_deep.instance_best` is the same in C."""
+    kit = index.ctx.kit
+    have = {h[:k] for h in hyps for k in range(1, len(_lead(h)) + 1)}
+    best = None
+    for a, heads, concl, needed in index.candidates(conclusion, len(hyps)):
+        if (best is not None and a.position >= best.position) or not heads <= have:
+            continue
+        s = kit.match(concl, conclusion)
+        if s is None:
+            continue
+        if _extend(kit, a, needed, hyps, s, disjoint):
+            best = a
+    return best
 
 
 def _extend(kit, a, needed: list, have: list, s: dict, disjoint) -> bool:
@@ -245,6 +254,11 @@ def instance_of_by_scan(ctx, hypotheses: Sequence[Term], conclusion: Term,
 
 
 _INDEXES: dict = {}
+
+INSTANCES = engines.pair(
+    "explore.instance_match", best_instance, "proofgen.explore._deep", "instance_best",
+    agreement=("tests/test_deep.py::test_instances_are_found_by_the_index_as_by_a_scan_and_dropped_by_default",
+               "tests/test_engine_pairs.py::test_pair_agrees"))
 
 
 class GeneralityIndex:
