@@ -75,7 +75,9 @@ def _citations(run_dir, marked):
 @pytest.mark.parametrize("generator", ["forward", "extract"])
 def test_set_mm_runs_never_cite_discouraged_assertions(tmp_path, generator):
     marked = set(discouraged([("set.mm", open(SET_MM, "rb").read())]))
-    extra = ["--proofs", "3000"] if generator == "extract" else []
+    # (extraction makes no theorem of a one-citation step: 4,000 proofs give
+    # as many records as 3,000 did with them)
+    extra = ["--proofs", "4000"] if generator == "extract" else []
     results = {}
     for allow in (False, True):
         out = str(tmp_path / f"run{allow}")

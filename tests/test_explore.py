@@ -22,6 +22,7 @@ from conftest import DATABASES, metamath_available
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HILBERT = os.path.join(ROOT, "mm_databases", "hilbert.mm")
 SET_MM = os.path.join(DATABASES, "set.mm")
+needs_set_mm = pytest.mark.skipif(not os.path.exists(SET_MM), reason="Debian metamath-databases")
 
 
 def run(config: GenerateConfig, path: str = HILBERT):
@@ -172,6 +173,38 @@ def test_extract_every_step_of_every_proof():
     assert all(not r for r in fresh.check_theorems(texts(ctx, result)))
     for t in result.theorems:
         assert metric(t, "steps") >= 1 and bucket(t.depth) >= 0
+
+
+
+def _one_citation(ctx, t) -> bool:
+    """Whether `t`'s proof is one citation of a database assertion on its
+    hypotheses (then it is an instance of that assertion)."""
+    return len(t.steps) == 1 and t.steps[0].label in ctx.assertions and \
+        all(p < 0 for p in t.steps[0].premises)
+
+
+@pytest.mark.parametrize("path", [HILBERT, pytest.param(SET_MM, marks=needs_set_mm)])
+def test_extract_cites_a_one_citation_step_instead_of_shipping_it(path):
+    """A step proved by one citation of a database assertion on its
+    hypotheses is neither a theorem nor a lemma of the run: the steps using
+    it cite the assertion themselves, and still verify."""
+    from proofgen.explore.extract import Extractor
+    db = load(path)
+    ctx = Context.of(db)
+    proved = [s for s in ctx.syn.statements if s.kind == "p"][:400]
+    ex = Extractor(ctx)
+    made = [t for s in proved for t in ex.theorems(s)]
+    assert made and ex.stats["one_step"] > 0
+    assert not any(_one_citation(ctx, t) for t in made)
+    # the proofs citing the assertion in their place are whole
+    inline = [t for t in made if any(s.label in ctx.assertions and
+                                     all(p < 0 for p in s.premises) for s in t.steps[:-1])]
+    assert inline
+    if path == HILBERT:
+        result = generate(db, GenerateConfig(generator="extract", count=10 ** 6), ctx)
+        assert result.stats["rejected"] == 0 and result.stats["one_step"] > 0
+        assert not any(_one_citation(ctx, t)
+                       for t in list(result.theorems) + list(result.lemmas.values()))
 
 
 @settings(max_examples=int(15 * float(os.environ.get("PROOFGEN_TEST_SCALE", "1"))), deadline=None)

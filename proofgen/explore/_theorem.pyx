@@ -730,11 +730,13 @@ cdef class ExtractLoop:
         cdef Py_ssize_t nsteps = len(rsteps), i, k, nused
         cdef long p, depth, dl
         cdef long candidates = 0, skipped = 0, trivial = 0, duplicates = 0, excluded_n = 0
+        cdef long one_step = 0
         cdef long long position = self.ex.position
-        cdef list made_kind = []      # 0 skipped, 1 a source hypothesis, 2 a lemma
+        cdef list made_kind = []      # 0 skipped, 1 a source hypothesis, 2 a lemma,
+                                      # 3 one database citation (inlined)
         cdef list made_hyp = []       # kind 1: the source hypothesis index
-        cdef list made_lemma = []     # kind 2: the Assertion
-        cdef list made_used = []      # kind 2: its hypotheses as source indices
+        cdef list made_lemma = []     # kind 2: the Assertion; 3: (label, floats, sources)
+        cdef list made_used = []      # kinds 2, 3: its hypotheses as source indices
         cdef list used, hyp_terms, steps, refs
         cdef dict local
         cdef set seen
@@ -815,6 +817,14 @@ cdef class ExtractLoop:
                     if kind == 1:
                         refs.append(-1 - <long> local[made_hyp[p]])
                         continue
+                    if kind == 3:
+                        label, floats, srcs = made_lemma[p]
+                        steps.append(self._step(label, floats,
+                                                tuple([-1 - <long> local[h] for h in srcs])))
+                        refs.append(len(steps) - 1)
+                        if depth < 1:
+                            depth = 1
+                        continue
                     lemma = made_lemma[p]
                     found = self._instance(lemma, conclusions[p], made_used[p], sources)
                     if found is None:
@@ -837,6 +847,13 @@ cdef class ExtractLoop:
                     made_kind.append(0); made_hyp.append(None)
                     made_lemma.append(None); made_used.append(None)
                     skipped += 1
+                    continue
+                if len(steps) == 1:
+                    made_kind.append(3); made_hyp.append(None)
+                    made_lemma.append((step.label, step.floats,
+                                       [used[-1 - <long> r] for r in refs]))
+                    made_used.append(used)
+                    one_step += 1
                     continue
                 label = self.theorem_label(self.ctx, key, hyp_terms, concl, disjoint)
                 hyps = tuple(hyp_terms)
@@ -869,6 +886,7 @@ cdef class ExtractLoop:
             stats["trivial"] += trivial
             stats["excluded"] += excluded_n
             stats["skipped"] += skipped
+            stats["one_step"] += one_step
         return out
 
 

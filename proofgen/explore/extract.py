@@ -210,7 +210,9 @@ class Extractor:
     A step equal (up to renaming) to an earlier one is not emitted again;
     later steps cite the earlier theorem through a substitution found by
     matching.  A step that restates one of its hypotheses is that
-    hypothesis.  A step whose lemma is excluded cannot be proved without it
+    hypothesis.  A step proved by one citation of a database assertion on
+    its hypotheses is an instance of that assertion: it is not emitted, and
+    the steps using it cite the assertion themselves (`one_step`).  A step whose lemma is excluded cannot be proved without it
     and is skipped, with everything built on it."""
 
     def __init__(self, ctx: Context, excluded_hashes=frozenset()):
@@ -219,7 +221,7 @@ class Extractor:
         self.lemmas: dict[int, Assertion] = {}     # canonical hash -> emitted theorem
         self.generated: dict[str, Assertion] = {}  # label -> emitted theorem
         self.stats = {"candidates": 0, "duplicates": 0, "trivial": 0, "excluded": 0,
-                      "skipped": 0}
+                      "skipped": 0, "one_step": 0}
         self.position = 10 ** 9
         self._depth: dict[str, int] = {}
         loop = EXTRACT_LOOP.fast()        # None: `reference_theorems` runs
@@ -297,6 +299,12 @@ class Extractor:
                 if m[0] == "hyp":
                     refs.append(-1 - local[m[1]])
                     continue
+                if m[0] == "step":      # one database citation, inlined
+                    label, floats, srcs = m[1]
+                    steps.append(Step(label, floats, tuple([-1 - local[h] for h in srcs])))
+                    refs.append(len(steps) - 1)
+                    depth = max(depth, 1)
+                    continue
                 lemma = m[1]
                 found = self._instance(lemma, conclusions[p], m[2], replay)
                 if found is None:
@@ -315,6 +323,14 @@ class Extractor:
             if disjoint is None:
                 made.append(None)
                 stats["skipped"] += 1
+                continue
+            if len(steps) == 1:
+                # one citation of a database assertion on hypotheses: an
+                # instance of it, not a theorem of its own; the steps that
+                # use it cite the assertion themselves
+                made.append(("step", (step.label, step.floats,
+                                      [used[-1 - r] for r in refs]), used))
+                stats["one_step"] += 1
                 continue
             label = theorem_label(ctx, key, hyp_terms, concl, disjoint)
             thm = Theorem(typecode, tuple(hyp_terms), concl, tuple(steps), disjoint, depth + 1,

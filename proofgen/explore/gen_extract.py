@@ -67,7 +67,7 @@ def _hierarchical(req: Request, sources) -> tuple[list, dict]:
     if pending:
         flush()
     ex.close()
-    for k in ("candidates", "duplicates", "trivial", "excluded", "skipped"):
+    for k in ("candidates", "duplicates", "trivial", "excluded", "skipped", "one_step"):
         req.stats.add(k, ex.stats[k])
     return pool[:want], lemmas
 
